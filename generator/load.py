@@ -1,0 +1,377 @@
+"""Load: read the root YAML document and every file its ``$ref``s reach, bundled into one document.
+
+Bundling follows one rule: a ``$ref`` to something the root document lists under ``components``
+(directly or through a file reference) becomes an internal ``#/components/...`` reference; any
+other reference to another file is inlined. Every node of the result keeps the file, line and
+column it was written at, so diagnostics can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+
+from generator import pointer as jp
+from generator.diagnostics import Diagnostic, Location, SpecError, error
+from generator.openapi import ref_target
+
+try:
+    from yaml import CSafeLoader as YamlLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as YamlLoader  # type: ignore[assignment]
+
+MAX_NODES = 1_000_000
+"""Nodes one file may expand to (YAML aliases can multiply a small file)."""
+
+
+@dataclass(frozen=True)
+class LoadedSpec:
+    """The bundled document and where each of its nodes was written."""
+
+    root: Path
+    document: dict[str, Any]
+    locations: dict[str, Location]
+    files: tuple[Path, ...]
+
+    def locate(self, pointer: str) -> Location | None:
+        """Where the node at ``pointer`` was written (through ``$ref``s), or its nearest ancestor's."""
+        pointer = _written_pointer(self.document, pointer)
+        while True:
+            if pointer in self.locations:
+                return self.locations[pointer]
+            if not pointer:
+                return None
+            pointer = jp.parent(pointer)
+
+
+@dataclass
+class _SourceFile:
+    path: Path
+    value: Any
+    locations: dict[str, Location] = field(default_factory=dict)
+
+
+def load(root: Path) -> LoadedSpec:
+    """Load and bundle the spec whose root document is ``root``; :class:`SpecError` if it can't."""
+    return _Bundler(root.resolve()).bundle()
+
+
+class _YamlReader:
+    """Turns one YAML text into plain JSON-compatible values plus a pointer → location map."""
+
+    def __init__(self, path: Path, diagnostics: list[Diagnostic]) -> None:
+        self.path = path
+        self.diagnostics = diagnostics
+        self.nodes_built = 0
+        self.checked: set[int] = set()
+
+    def read(self) -> _SourceFile | None:
+        try:
+            text = self.path.read_bytes().decode("utf-8")
+        except OSError as exc:
+            self._error("file-unreadable", f"cannot read {self.path.name}: {exc.strerror}", None)
+            return None
+        except UnicodeDecodeError as exc:
+            line = exc.object[: exc.start].count(b"\n") + 1
+            self._error("yaml-syntax", "the file is not valid UTF-8", Location(self.path, line))
+            return None
+        loader = YamlLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                self._error("yaml-empty", "the file holds no YAML document", Location(self.path, 1))
+                return None
+            source = _SourceFile(self.path, None)
+            source.value = self._build(loader, node, "", source.locations, set())
+            return source
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = Location(self.path, mark.line + 1, mark.column + 1) if mark else None
+            problem = " ".join(p for p in (exc.context, exc.problem) if p)
+            self._error("yaml-syntax", f"invalid YAML: {problem}", where)
+        except yaml.YAMLError as exc:
+            self._error("yaml-syntax", f"invalid YAML: {exc}", Location(self.path, 1))
+        except _TooLarge:
+            self._error(
+                "yaml-too-large",
+                f"the document expands to more than {MAX_NODES:,} nodes (YAML aliases?)",
+                Location(self.path, 1),
+            )
+        except RecursionError:
+            self._error("yaml-too-deep", "the document is nested too deeply", Location(self.path, 1))
+        finally:
+            loader.dispose()
+        return None
+
+    def _build(
+        self,
+        loader: YamlLoader,
+        node: yaml.Node,
+        pointer: str,
+        locations: dict[str, Location],
+        active: set[int],
+    ) -> Any:
+        self.nodes_built += 1
+        if self.nodes_built > MAX_NODES:
+            raise _TooLarge
+        where = Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+        locations[pointer] = where
+        if isinstance(node, yaml.ScalarNode):
+            value = loader.construct_object(node)
+            return value if isinstance(value, _JSON_SCALARS) else str(node.value)
+        if id(node) in active:
+            self._error("yaml-recursive", "a YAML alias refers to a node containing it", where)
+            return None
+        active = active | {id(node)}
+        if isinstance(node, yaml.SequenceNode):
+            return [
+                self._build(loader, item, jp.join(pointer, index), locations, active)
+                for index, item in enumerate(node.value)
+            ]
+        assert isinstance(node, yaml.MappingNode)
+        if id(node) not in self.checked:
+            self.checked.add(id(node))
+            self._check_keys(node)
+            loader.flatten_mapping(node)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                key_at = Location(self.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                self._error("yaml-key", "a mapping key must be a plain scalar", key_at)
+                continue
+            key = str(key_node.value)
+            mapping[key] = self._build(loader, value_node, jp.join(pointer, key), locations, active)
+        return mapping
+
+    def _check_keys(self, node: yaml.MappingNode) -> None:
+        seen: dict[str, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = str(key_node.value)
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                self._error(
+                    "yaml-duplicate-key",
+                    f"duplicate key {key!r} (first written at line {first}); YAML keeps only the last",
+                    Location(self.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1),
+                )
+            else:
+                seen[key] = key_node
+
+    def _error(self, rule: str, message: str, where: Location | None) -> None:
+        self.diagnostics.append(error(rule, message, where or Location(self.path, 1)))
+
+
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Bundler:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.base = root.parent
+        self.diagnostics: list[Diagnostic] = []
+        self.sources: dict[Path, _SourceFile | None] = {}
+        self.exports: dict[tuple[Path, str], str] = {}
+        self.locations: dict[str, Location] = {}
+        self.internal_refs: list[tuple[str, str]] = []
+
+    def bundle(self) -> LoadedSpec:
+        source = self._source(self.root, None)
+        if source is None:
+            raise SpecError(self.diagnostics)
+        if not isinstance(source.value, dict):
+            where = source.locations.get("")
+            self.diagnostics.append(error("root-type", "the root document must be a mapping", where))
+            raise SpecError(self.diagnostics)
+        self._collect_exports(source)
+        document = self._bundle(source.value, source, "", "", ())
+        self._check_internal_refs(document)
+        if self.diagnostics:
+            raise SpecError(self.diagnostics)
+        files = tuple(sorted(path for path, src in self.sources.items() if src is not None))
+        return LoadedSpec(self.root, document, self.locations, files)
+
+    def _source(self, path: Path, ref_at: Location | None) -> _SourceFile | None:
+        if path not in self.sources:
+            if not path.is_file():
+                self.diagnostics.append(
+                    error("ref-dangling", f"$ref names a missing file: {path.name}", ref_at)
+                )
+                self.sources[path] = None
+            else:
+                self.sources[path] = _YamlReader(path, self.diagnostics).read()
+        return self.sources[path]
+
+    def _collect_exports(self, root: _SourceFile) -> None:
+        components = root.value.get("components")
+        if not isinstance(components, dict):
+            return
+        for kind, entries in components.items():
+            if not isinstance(entries, dict):
+                continue
+            for name, entry in entries.items():
+                here = jp.join("/components", kind, name)
+                target = self._target(entry, root, here) if _is_ref(entry) else None
+                if target is not None and target[0] != self.root:
+                    self.exports.setdefault(target, here)
+
+    def _target(self, ref_node: dict[str, Any], source: _SourceFile, at: str) -> tuple[Path, str] | None:
+        """The (file, pointer) a ``$ref`` names, or None (with a diagnostic) when it can't be used."""
+        ref = ref_node["$ref"]
+        where = source.locations.get(jp.join(at, "$ref"))
+        if not isinstance(ref, str):
+            self.diagnostics.append(error("ref-type", "$ref must be a string", where))
+            return None
+        file_part, _, fragment = ref.partition("#")
+        if "://" in file_part or file_part.startswith("//"):
+            self.diagnostics.append(
+                error("ref-remote", f"$ref {ref!r} is not a relative file reference", where)
+            )
+            return None
+        path = (source.path.parent / unquote(file_part)).resolve() if file_part else source.path
+        if not path.is_relative_to(self.base):
+            self.diagnostics.append(
+                error("ref-outside", f"$ref {ref!r} leaves the spec's folder {self.base}", where)
+            )
+            return None
+        fragment = unquote(fragment)
+        if fragment and not fragment.startswith("/"):
+            self.diagnostics.append(
+                error("ref-fragment", f"$ref {ref!r}: the part after '#' must be a JSON pointer", where)
+            )
+            return None
+        return path, fragment
+
+    def _bundle(
+        self,
+        value: Any,
+        source: _SourceFile,
+        in_pointer: str,
+        out_pointer: str,
+        inlining: tuple[tuple[Path, str], ...],
+    ) -> Any:
+        where = source.locations.get(in_pointer)
+        if where is not None:
+            self.locations[out_pointer] = where
+        if isinstance(value, list):
+            return [
+                self._bundle(item, source, jp.join(in_pointer, i), jp.join(out_pointer, i), inlining)
+                for i, item in enumerate(value)
+            ]
+        if not isinstance(value, dict):
+            return value
+        if _is_ref(value):
+            return self._bundle_ref(value, source, in_pointer, out_pointer, inlining)
+        return {
+            key: self._bundle(item, source, jp.join(in_pointer, key), jp.join(out_pointer, key), inlining)
+            for key, item in value.items()
+        }
+
+    def _bundle_ref(
+        self,
+        value: dict[str, Any],
+        source: _SourceFile,
+        in_pointer: str,
+        out_pointer: str,
+        inlining: tuple[tuple[Path, str], ...],
+    ) -> Any:
+        target = self._target(value, source, in_pointer)
+        siblings = {
+            key: self._bundle(item, source, jp.join(in_pointer, key), jp.join(out_pointer, key), inlining)
+            for key, item in value.items()
+            if key != "$ref"
+        }
+        if target is None:
+            return siblings
+        path, fragment = target
+        exported = self.exports.get(target)
+        if path == self.root or (exported is not None and exported != out_pointer):
+            internal = fragment if path == self.root else exported
+            assert internal is not None
+            self.internal_refs.append((out_pointer, internal))
+            return {"$ref": "#" + internal, **siblings}
+        where = source.locations.get(jp.join(in_pointer, "$ref"))
+        if target in inlining:
+            chain = " → ".join(f"{p.name}#{f}" for p, f in (*inlining, target))
+            self.diagnostics.append(
+                error(
+                    "ref-cycle",
+                    f"$ref cycle: {chain}; a recursive schema must be listed under the root "
+                    "document's components",
+                    where,
+                )
+            )
+            return siblings
+        target_source = self._source(path, where)
+        if target_source is None:
+            return siblings
+        try:
+            target_value = jp.resolve(target_source.value, fragment)
+        except jp.PointerError:
+            self.diagnostics.append(
+                error("ref-dangling", f"$ref {value['$ref']!r}: {path.name} has nothing at '{fragment}'", where)
+            )
+            return siblings
+        inlined = self._bundle(target_value, target_source, fragment, out_pointer, (*inlining, target))
+        if siblings and isinstance(inlined, dict):
+            return {**inlined, **siblings}
+        return inlined
+
+    def _check_internal_refs(self, document: dict[str, Any]) -> None:
+        """Every internal ``$ref`` must name a node, and following refs must end somewhere."""
+        for at, target in self.internal_refs:
+            seen = [at]
+            while True:
+                try:
+                    node = jp.resolve(document, target)
+                except jp.PointerError:
+                    self.diagnostics.append(
+                        error("ref-dangling", f"$ref '#{target}' names nothing", self._where_ref(at))
+                    )
+                    break
+                if target in seen:
+                    self.diagnostics.append(
+                        error("ref-cycle", f"$ref '#{target}' refers back to itself", self._where_ref(at))
+                    )
+                    break
+                if not _is_ref(node) or not str(node["$ref"]).startswith("#"):
+                    break
+                seen.append(target)
+                target = node["$ref"][1:]
+
+    def _where_ref(self, out_pointer: str) -> Location | None:
+        return self.locations.get(jp.join(out_pointer, "$ref")) or self.locations.get(out_pointer)
+
+
+def _written_pointer(document: Any, pointer: str) -> str:
+    """``pointer`` with every internal ``$ref`` on its way replaced by the place it names."""
+    written, node = "", document
+    for token in jp.split(pointer):
+        hops = 0
+        while (target := ref_target(node)) is not None and hops < 64:
+            try:
+                node = jp.resolve(document, target)
+            except jp.PointerError:
+                return written
+            written, hops = target, hops + 1
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return jp.join(written, token)
+        written = jp.join(written, token)
+    return written
+
+
+def _is_ref(value: Any) -> bool:
+    return isinstance(value, dict) and "$ref" in value
