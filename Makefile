@@ -1,0 +1,36 @@
+# icws-codegen: `make` sets up, validates and generates; `make test` runs every check.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: all generate validate check lint test clean
+
+all: generate
+
+# The venv, from the pins in pyproject.toml; redone whenever pyproject.toml changes.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+generate: $(STAMP)
+	$(PY) -m generator generate
+
+validate: $(STAMP)
+	$(PY) -m generator validate
+
+check: $(STAMP)
+	$(PY) -m generator check
+
+lint: $(STAMP)
+	$(PY) -m ruff check generator tests
+	$(PY) -m black --check --quiet generator tests
+	$(PY) -m mypy
+
+test: check lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	find . -name __pycache__ -prune -exec rm -rf {} +

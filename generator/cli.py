@@ -1,0 +1,105 @@
+"""The command line: ``icws-codegen generate | validate | check``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.config import find_config
+from generator.diagnostics import Diagnostic, SpecError, display_path
+from generator.format import TemplateBug
+from generator.pipeline import check_spec, generate
+from generator.write import compare, write
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    config = find_config(Path.cwd())
+    spec = Path(args.spec) if args.spec else config.spec
+    out = Path(args.out) if args.out else config.out
+    templates = tuple(Path(t) for t in args.templates) + config.templates
+    package = args.package or config.package
+    try:
+        if args.command == "validate":
+            return _validate(spec, package)
+        return _generate(spec, out, templates, package, dry_run=args.command == "check")
+    except SpecError as exc:
+        _report(exc.diagnostics)
+        errors = sum(1 for d in exc.diagnostics if d.severity.value == "error")
+        print(f"{display_path(spec)}: {errors} error(s); nothing was written", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except TemplateBug as exc:
+        print(f"internal error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _validate(spec: Path, package: str | None) -> int:
+    api, warnings = check_spec(spec, package)
+    _report(warnings)
+    print(f"{display_path(spec)}: valid, {len(api.operations)} operation(s)")
+    return EXIT_OK
+
+
+def _generate(
+    spec: Path, out: Path, templates: tuple[Path, ...], package: str | None, *, dry_run: bool
+) -> int:
+    generated = generate(spec, templates, package)
+    _report(list(generated.warnings))
+    if dry_run:
+        changes = compare(out, generated.files)
+        if changes.clean:
+            print(f"{display_path(out)}: up to date ({len(changes.unchanged)} files)")
+            return EXIT_OK
+        for path in changes.written:
+            state = "differs" if (out / path).exists() else "missing"
+            print(f"{display_path(out / path)}: {state}", file=sys.stderr)
+        for path in changes.removed:
+            print(f"{display_path(out / path)}: no longer generated", file=sys.stderr)
+        print(f"{display_path(out)} is out of date: run `make` and commit it", file=sys.stderr)
+        return EXIT_PROBLEMS
+    changes = write(out, generated.files)
+    print(
+        f"{display_path(out)}: {len(changes.written)} written, {len(changes.unchanged)} unchanged, "
+        f"{len(changes.removed)} removed"
+    )
+    return EXIT_OK
+
+
+def _report(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic, file=sys.stderr)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="icws-codegen",
+        description="Generate a typed client, server stubs and docs from an OpenAPI spec.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, text in (
+        ("generate", "validate the spec, then write the output folder"),
+        ("validate", "validate the spec only"),
+        ("check", "fail when the output folder differs from what the spec generates"),
+    ):
+        command = commands.add_parser(name, help=text, description=text)
+        command.add_argument("--spec", metavar="ROOT", help="root document of the spec")
+        if name != "validate":
+            command.add_argument("--out", metavar="DIR", help="output folder")
+        command.add_argument(
+            "--templates",
+            metavar="DIR",
+            action="append",
+            default=[],
+            help="a template folder layered over the configured ones (repeatable)",
+        )
+        command.add_argument("--package", metavar="NAME", help="import package name to generate")
+    parser.set_defaults(out=None)
+    return parser
+

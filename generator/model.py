@@ -1,0 +1,690 @@
+"""Model: the intermediate model between the spec and the templates.
+
+Frozen dataclasses hold everything a template prints, already named (through :mod:`naming`),
+typed and ordered, so templates only loop and print. :func:`build` turns a validated, bundled
+document into an :class:`Api`, reporting names that collide as diagnostics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import __version__, naming
+from generator import pointer as jp
+from generator.diagnostics import Diagnostic, SpecError, error
+from generator.load import LoadedSpec
+from generator.openapi import deref, iter_operations, ref_target
+
+INT_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+@dataclass(frozen=True)
+class Feature:
+    """The server feature, and its version, that an operation or property needs."""
+
+    name: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One validation rule: the pydantic ``Field`` keyword, its Python value, and its wording."""
+
+    keyword: str
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A type as Python spells it (``annotation``) and as a reader would (``label``)."""
+
+    annotation: str
+    label: str
+    constraints: tuple[Constraint, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelField:
+    name: str
+    wire_name: str
+    type: TypeRef
+    required: bool
+    description: str
+    feature: Feature | None
+
+    @property
+    def annotation(self) -> str:
+        return self.type.annotation if self.required else f"{self.type.annotation} | None"
+
+    @property
+    def aliased(self) -> bool:
+        """Whether the wire name differs from the Python name."""
+        return self.wire_name != self.name
+
+
+@dataclass(frozen=True)
+class ObjectModel:
+    name: str
+    wire_name: str
+    description: str
+    fields: tuple[ModelField, ...]
+    extra: str
+    """What validation does with unknown properties: ``ignore``, ``forbid`` or ``allow``."""
+
+    @property
+    def doc(self) -> str:
+        return _doc(self.description, f"The ``{self.wire_name}`` representation.")
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    name: str
+    value: str
+    """The value as a Python literal."""
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class EnumModel:
+    name: str
+    wire_name: str
+    description: str
+    base: str
+    """``IntEnum`` or ``StrEnum``."""
+    members: tuple[EnumMember, ...]
+
+    @property
+    def doc(self) -> str:
+        return _doc(self.description, f"The ``{self.wire_name}`` enumeration.")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    wire_name: str
+    location: str
+    """``path``, ``query``, ``header`` or ``cookie``."""
+    required: bool
+    description: str
+    type: TypeRef
+    session_field: str | None
+    """The session value that supplies it (``x-session-field``), if any."""
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    key: str
+    kind: str
+    location: str
+    wire_name: str
+    """The header or cookie name; with ``name_template``, ``{param}`` placeholders in it."""
+    name_template: bool
+    description: str
+    session_field: str | None
+
+
+@dataclass(frozen=True)
+class ResponseHeader:
+    name: str
+    wire_name: str
+    required: bool
+    description: str
+    type: TypeRef
+
+
+@dataclass(frozen=True)
+class Response:
+    status: str
+    description: str
+    body: TypeRef | None
+    media_types: tuple[str, ...]
+    headers: tuple[ResponseHeader, ...]
+
+    @property
+    def is_error(self) -> bool:
+        return self.status[:1] in "45" or self.status == "default"
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    type: TypeRef
+    model: ObjectModel | None
+    """The model when the body is an object model, whose fields become keyword arguments."""
+    required: bool
+    media_types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    name: str
+    method: str
+    path: str
+    tag: str
+    summary: str
+    description: str
+    feature: Feature | None
+    parameters: tuple[Parameter, ...]
+    body: RequestBody | None
+    responses: tuple[Response, ...]
+    security: tuple[tuple[str, ...], ...]
+    """Alternatives (any one suffices), each a set of scheme keys (all needed)."""
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    attribute: str
+    class_prefix: str
+    description: str
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True)
+class Api:
+    """Everything the templates print."""
+
+    title: str
+    version: str
+    summary: str
+    description: str
+    distribution: str
+    package: str
+    generator_version: str
+    spec_sha256: str
+    enums: tuple[EnumModel, ...]
+    models: tuple[ObjectModel, ...]
+    tags: tuple[Tag, ...]
+    security_schemes: tuple[SecurityScheme, ...]
+    error_model: str | None
+    typing_imports: tuple[str, ...]
+    """What the models module imports from ``typing``."""
+    spec_json: str
+    """The bundled spec as JSON, shipped inside the package."""
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return tuple(op for tag in self.tags for op in tag.operations)
+
+    @property
+    def enum_bases(self) -> tuple[str, ...]:
+        """The ``enum`` classes the enumerations derive from."""
+        return tuple(sorted({enum.base for enum in self.enums}))
+
+    @property
+    def model_names(self) -> tuple[str, ...]:
+        """Every class of the models module, in the order it defines them."""
+        return tuple(m.name for m in (*self.enums, *self.models))
+
+
+def build(spec: LoadedSpec, package: str | None = None) -> Api:
+    """The :class:`Api` of a validated spec; :class:`SpecError` when names collide."""
+    return _Builder(spec, package).build()
+
+
+@dataclass
+class _Scope:
+    """Python names given out in one namespace, to find two spec names that map to one."""
+
+    what: str
+    taken: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def claim(self, python_name: str, spec_name: str, pointer: str, builder: _Builder) -> None:
+        if python_name in self.taken and self.taken[python_name][0] != spec_name:
+            other, other_pointer = self.taken[python_name]
+            builder.diagnostics.append(
+                error(
+                    "python-name",
+                    f"{self.what}: {spec_name!r} and {other!r} (at "
+                    f"{builder.spec.locate(other_pointer)}) both become {python_name!r}",
+                    builder.spec.locate(pointer),
+                    pointer,
+                )
+            )
+        else:
+            self.taken.setdefault(python_name, (spec_name, pointer))
+
+
+class _Builder:
+    def __init__(self, spec: LoadedSpec, package: str | None) -> None:
+        self.spec = spec
+        self.document = spec.document
+        self.package = package
+        self.diagnostics: list[Diagnostic] = []
+        self.named: dict[str, EnumModel | ObjectModel | None] = {}
+        self.named_sources: dict[str, tuple[str, Any]] = {}
+        self.order: list[str] = []
+        self.class_names = _Scope("two schemas share a class name")
+        self.typing_imports: set[str] = set()
+
+    def build(self) -> Api:
+        document = self.document
+        info = document.get("info", {})
+        for name in (document.get("components") or {}).get("schemas") or {}:
+            pointer = jp.join("/components/schemas", name)
+            self._model(name, jp.resolve(document, pointer), pointer)
+        tags = self._tags()
+        error_target = document.get("x-error-schema")
+        error_model = None
+        if isinstance(error_target, str):
+            error_model = self._type({"$ref": error_target}, "/x-error-schema").annotation
+        if self.diagnostics:
+            raise SpecError(self.diagnostics)
+        canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        models = [self.named[name] for name in self.order]
+        return Api(
+            title=str(info.get("title", "")),
+            version=str(info.get("version", "")),
+            summary=str(info.get("summary", "")),
+            description=str(info.get("description", "")),
+            distribution=naming.distribution(self.package or str(info.get("title", ""))),
+            package=self.package or naming.package(str(info.get("title", ""))),
+            generator_version=__version__,
+            spec_sha256=hashlib.sha256(canonical.encode()).hexdigest(),
+            enums=tuple(m for m in models if isinstance(m, EnumModel)),
+            models=tuple(m for m in models if isinstance(m, ObjectModel)),
+            tags=tags,
+            security_schemes=self._security_schemes(),
+            error_model=error_model,
+            typing_imports=tuple(sorted(self.typing_imports)),
+            spec_json=json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+        )
+
+    # --- operations -------------------------------------------------------------------------
+
+    def _tags(self) -> tuple[Tag, ...]:
+        declared = {
+            t["name"]: str(t.get("description", ""))
+            for t in self.document.get("tags") or []
+            if isinstance(t, dict) and "name" in t
+        }
+        grouped: dict[str, list[Operation]] = {}
+        attributes = _Scope("two tags share a client attribute")
+        method_scopes: dict[str, _Scope] = {}
+        for site in iter_operations(self.document):
+            tag = site.operation["tags"][0]
+            if tag not in grouped:
+                attributes.claim(naming.snake(tag), tag, jp.join(site.pointer, "tags"), self)
+                grouped[tag] = []
+                method_scopes[tag] = _Scope(f"two operations of tag {tag!r} share a method name")
+            operation = self._operation(site.path, site.method, site.pointer, site.operation, site.path_item, tag)
+            method_scopes[tag].claim(
+                operation.name, operation.operation_id, jp.join(site.pointer, "operationId"), self
+            )
+            grouped[tag].append(operation)
+        ordered = [name for name in declared if name in grouped] + [
+            name for name in grouped if name not in declared
+        ]
+        return tuple(
+            Tag(
+                name=name,
+                attribute=naming.snake(name),
+                class_prefix=naming.pascal(name),
+                description=declared.get(name, ""),
+                operations=tuple(grouped[name]),
+            )
+            for name in ordered
+        )
+
+    def _operation(
+        self,
+        path: str,
+        method: str,
+        pointer: str,
+        operation: dict[str, Any],
+        path_item: dict[str, Any],
+        tag: str,
+    ) -> Operation:
+        operation_id = operation["operationId"]
+        arguments = _Scope(f"operation {operation_id!r} has two arguments with one Python name")
+        parameters = self._parameters(pointer, operation, path_item, arguments)
+        body = self._request_body(pointer, operation.get("requestBody"), arguments)
+        security = operation.get("security", self.document.get("security") or [])
+        return Operation(
+            operation_id=operation_id,
+            name=naming.snake(operation_id, prefix="op"),
+            method=method.upper(),
+            path=path,
+            tag=tag,
+            summary=str(operation.get("summary", "")),
+            description=str(operation.get("description") or operation.get("summary", "")),
+            feature=_feature(operation.get("x-feature")),
+            parameters=parameters,
+            body=body,
+            responses=tuple(
+                self._response(jp.join(pointer, "responses", status), status, response)
+                for status, response in (operation.get("responses") or {}).items()
+            ),
+            security=tuple(tuple(requirement) for requirement in security),
+        )
+
+    def _parameters(
+        self, pointer: str, operation: dict[str, Any], path_item: dict[str, Any], arguments: _Scope
+    ) -> tuple[Parameter, ...]:
+        merged: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        sources = [(jp.parent(pointer), path_item), (pointer, operation)]
+        for base, holder in sources:
+            for index, raw in enumerate(holder.get("parameters") or []):
+                parameter = deref(self.document, raw)
+                at = jp.join(base, "parameters", index)
+                merged[(parameter["name"], parameter["in"])] = (at, parameter)
+        result = []
+        for at, parameter in merged.values():
+            name = naming.field(parameter["name"])
+            arguments.claim(name, f"{parameter['in']} parameter {parameter['name']}", at, self)
+            result.append(
+                Parameter(
+                    name=name,
+                    wire_name=parameter["name"],
+                    location=parameter["in"],
+                    required=bool(parameter.get("required", False)),
+                    description=str(parameter.get("description", "")),
+                    type=self._type(parameter.get("schema", {}), jp.join(at, "schema")),
+                    session_field=parameter.get("x-session-field"),
+                )
+            )
+        return tuple(result)
+
+    def _request_body(self, pointer: str, raw: Any, arguments: _Scope) -> RequestBody | None:
+        if raw is None:
+            return None
+        body = deref(self.document, raw)
+        content = body.get("content") or {}
+        media_types = tuple(content)
+        json_type = next(m for m in media_types if re.match(r"^application/([\w.+-]+\+)?json$", m, re.I))
+        at = jp.join(pointer, "requestBody", "content", json_type, "schema")
+        type_ref = self._type(content[json_type].get("schema", {}), at)
+        model = self.named.get(type_ref.annotation)
+        if isinstance(model, ObjectModel):
+            for model_field in model.fields:
+                arguments.claim(model_field.name, f"body property {model_field.wire_name}", at, self)
+        return RequestBody(
+            type=type_ref,
+            model=model if isinstance(model, ObjectModel) else None,
+            required=bool(body.get("required", False)),
+            media_types=media_types,
+        )
+
+    def _response(self, pointer: str, status: str, raw: Any) -> Response:
+        response = deref(self.document, raw)
+        content = response.get("content") or {}
+        body = None
+        for media_type, media in content.items():
+            if isinstance(media, dict) and "schema" in media:
+                body = self._type(media["schema"], jp.join(pointer, "content", media_type, "schema"))
+                break
+        headers = []
+        for name, raw_header in (response.get("headers") or {}).items():
+            header = deref(self.document, raw_header)
+            headers.append(
+                ResponseHeader(
+                    name=naming.field(name),
+                    wire_name=name,
+                    required=bool(header.get("required", False)),
+                    description=str(header.get("description", "")),
+                    type=self._type(header.get("schema", {}), jp.join(pointer, "headers", name)),
+                )
+            )
+        return Response(
+            status=status,
+            description=str(response.get("description", "")),
+            body=body,
+            media_types=tuple(content),
+            headers=tuple(headers),
+        )
+
+    def _security_schemes(self) -> tuple[SecurityScheme, ...]:
+        schemes = (self.document.get("components") or {}).get("securitySchemes") or {}
+        result = []
+        for key, raw in schemes.items():
+            scheme = deref(self.document, raw)
+            result.append(
+                SecurityScheme(
+                    key=key,
+                    kind=str(scheme.get("type", "")),
+                    location=str(scheme.get("in", "")),
+                    wire_name=str(scheme.get("name", "")),
+                    name_template=scheme.get("x-name-template") is True,
+                    description=str(scheme.get("description", "")),
+                    session_field=scheme.get("x-session-field"),
+                )
+            )
+        return tuple(result)
+
+    # --- schemas ----------------------------------------------------------------------------
+
+    def _model(self, wire_name: str, schema: dict[str, Any], pointer: str) -> str:
+        """The class name of a named schema (a component, or a titled inline schema), built once."""
+        class_name = naming.pascal(wire_name)
+        self.class_names.claim(class_name, wire_name, pointer, self)
+        known = self.named_sources.get(class_name)
+        if known is not None:
+            if known[1] != schema and self.class_names.taken[class_name][0] == wire_name:
+                self.diagnostics.append(
+                    error(
+                        "python-name",
+                        f"two different schemas are named {wire_name!r} (the other at "
+                        f"{self.spec.locate(known[0])})",
+                        self.spec.locate(pointer),
+                        pointer,
+                    )
+                )
+            return class_name
+        self.named_sources[class_name] = (pointer, schema)
+        self.named[class_name] = None  # in progress: a recursive reference just uses the name
+        if _enum_base(schema) is not None:
+            model: EnumModel | ObjectModel = self._enum(class_name, wire_name, schema, pointer)
+        else:
+            model = self._object(class_name, wire_name, schema, pointer)
+        self.named[class_name] = model
+        self.order.append(class_name)
+        return class_name
+
+    def _enum(
+        self, class_name: str, wire_name: str, schema: dict[str, Any], pointer: str
+    ) -> EnumModel:
+        values = schema["enum"]
+        labels = schema.get("x-enum-varnames") or [None] * len(values)
+        descriptions = schema.get("x-enum-descriptions") or [""] * len(values)
+        scope = _Scope(f"two members of enumeration {wire_name!r} share a name")
+        members = []
+        for value, label, description in zip(values, labels, descriptions, strict=True):
+            name = naming.enum_member(label, value)
+            scope.claim(name, str(label or value), jp.join(pointer, "enum"), self)
+            members.append(EnumMember(name, repr(value), str(label or value), str(description)))
+        return EnumModel(
+            name=class_name,
+            wire_name=wire_name,
+            description=str(schema.get("description", "")),
+            base=str(_enum_base(schema)),
+            members=tuple(members),
+        )
+
+    def _object(
+        self, class_name: str, wire_name: str, schema: dict[str, Any], pointer: str
+    ) -> ObjectModel:
+        required = set(schema.get("required") or [])
+        scope = _Scope(f"two properties of {wire_name!r} share a field name")
+        fields = []
+        for prop, raw in (schema.get("properties") or {}).items():
+            at = jp.join(pointer, "properties", prop)
+            name = naming.field(prop)
+            scope.claim(name, prop, at, self)
+            resolved = deref(self.document, raw)
+            fields.append(
+                ModelField(
+                    name=name,
+                    wire_name=prop,
+                    type=self._type(raw, at),
+                    required=prop in required,
+                    description=str(resolved.get("description", "")),
+                    feature=_feature(resolved.get("x-feature")),
+                )
+            )
+        additional = schema.get("additionalProperties")
+        extra = "forbid" if additional is False else "allow" if additional else "ignore"
+        return ObjectModel(
+            name=class_name,
+            wire_name=wire_name,
+            description=str(schema.get("description", "")),
+            fields=tuple(fields),
+            extra=extra,
+        )
+
+    def _type(self, raw: Any, pointer: str) -> TypeRef:
+        """The Python type of the schema ``raw`` found at ``pointer``."""
+        target = ref_target(raw)
+        if target is not None:
+            if jp.parent(target) == "/components/schemas":
+                resolved = jp.resolve(self.document, target)
+                name = self._model(jp.split(target)[-1], resolved, target)
+                return TypeRef(name, _label(resolved, name))
+            return self._type(deref(self.document, raw), target)
+        schema = raw if isinstance(raw, dict) else {}
+        if isinstance(schema.get("title"), str) and (
+            schema.get("type") == "object" or "properties" in schema or "enum" in schema
+        ):
+            name = self._model(schema["title"], schema, pointer)
+            return TypeRef(name, _label(schema, name))
+        types = schema.get("type")
+        nullable = bool(schema.get("nullable")) or (isinstance(types, list) and "null" in types)
+        if isinstance(types, list):
+            types = [t for t in types if t != "null"]
+            types = types[0] if len(types) == 1 else None
+        base = self._base_type(schema, types, pointer)
+        if nullable:
+            return TypeRef(f"{base.annotation} | None", f"{base.label} or null", base.constraints)
+        return base
+
+    def _base_type(self, schema: dict[str, Any], kind: Any, pointer: str) -> TypeRef:
+        if "enum" in schema:
+            self.typing_imports.add("Literal")
+            values = ", ".join(repr(v) for v in schema["enum"])
+            return TypeRef(f"Literal[{values}]", "one of " + values)
+        for keyword in ("oneOf", "anyOf"):
+            if isinstance(schema.get(keyword), list):
+                members = [
+                    self._type(s, jp.join(pointer, keyword, i)) for i, s in enumerate(schema[keyword])
+                ]
+                return TypeRef(
+                    " | ".join(dict.fromkeys(m.annotation for m in members)),
+                    " or ".join(m.label for m in members),
+                )
+        if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
+            return self._type(schema["allOf"][0], jp.join(pointer, "allOf", 0))
+        if kind == "string":
+            return TypeRef("str", "string", _string_constraints(schema))
+        if kind == "boolean":
+            return TypeRef("bool", "boolean")
+        if kind in ("integer", "number"):
+            return _number(schema, kind)
+        if kind == "array":
+            items = self._type(schema.get("items", {}), jp.join(pointer, "items"))
+            return TypeRef(
+                f"list[{self._annotated(items)}]",
+                f"list of {items.label}",
+                _size_constraints(schema, "minItems", "maxItems", "item"),
+            )
+        if kind == "object" or "properties" in schema or "additionalProperties" in schema:
+            values = schema.get("additionalProperties")
+            if not schema.get("properties") and isinstance(values, dict):
+                value = self._type(values, jp.join(pointer, "additionalProperties"))
+                return TypeRef(
+                    f"dict[str, {self._annotated(value)}]", f"dictionary of string to {value.label}"
+                )
+        self.typing_imports.add("Any")
+        label = "object" if kind == "object" else "any JSON value"
+        return TypeRef("dict[str, Any]" if kind == "object" else "Any", label)
+
+    def _annotated(self, inner: TypeRef) -> str:
+        """``inner`` as a type argument, its constraints carried in ``Annotated``."""
+        if not inner.constraints:
+            return inner.annotation
+        self.typing_imports.add("Annotated")
+        rules = ", ".join(f"{c.keyword}={c.value}" for c in inner.constraints)
+        return f"Annotated[{inner.annotation}, Field({rules})]"
+
+
+def _doc(description: str, fallback: str) -> str:
+    """A class docstring: the spec's description, or a plain sentence naming the wire name."""
+    return description or fallback
+
+
+def _feature(raw: Any) -> Feature | None:
+    if isinstance(raw, dict) and "name" in raw and "version" in raw:
+        return Feature(str(raw["name"]), int(raw["version"]))
+    return None
+
+
+def _enum_base(schema: dict[str, Any]) -> str | None:
+    values = schema.get("enum") or []
+    if values and all(type(v) is int for v in values):
+        return "IntEnum"
+    if values and all(isinstance(v, str) for v in values):
+        return "StrEnum"
+    return None
+
+
+def _label(schema: dict[str, Any], name: str) -> str:
+    if "enum" in schema:
+        return f"{name} (enumeration)"
+    return name
+
+
+def _string_constraints(schema: dict[str, Any]) -> tuple[Constraint, ...]:
+    constraints = list(_size_constraints(schema, "minLength", "maxLength", "character"))
+    if isinstance(schema.get("pattern"), str):
+        pattern = schema["pattern"]
+        constraints.append(Constraint("pattern", repr(pattern), f"matches {pattern}"))
+    return tuple(constraints)
+
+
+def _size_constraints(
+    schema: dict[str, Any], low_key: str, high_key: str, unit: str
+) -> tuple[Constraint, ...]:
+    constraints = []
+    low, high = schema.get(low_key), schema.get(high_key)
+    if isinstance(low, int) and low > 0:
+        constraints.append(Constraint("min_length", str(low), f"at least {_count(low, unit)}"))
+    if isinstance(high, int):
+        constraints.append(Constraint("max_length", str(high), f"at most {_count(high, unit)}"))
+    return tuple(constraints)
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}" + ("" if number == 1 else "s")
+
+
+def _number(schema: dict[str, Any], kind: str) -> TypeRef:
+    annotation = "int" if kind == "integer" else "float"
+    label = "integer" if kind == "integer" else "number"
+    low, high = schema.get("minimum"), schema.get("maximum")
+    low_open, high_open = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+    if low_open is True:  # OpenAPI 3.0: a flag on minimum
+        low_open, low = low, None
+    if high_open is True:
+        high_open, high = high, None
+    fmt = schema.get("format")
+    if kind == "integer" and fmt in INT_FORMATS:
+        label = f"{fmt[3:]}-bit integer"
+        format_low, format_high = INT_FORMATS[fmt]
+        low = format_low if not isinstance(low, int | float) else max(low, format_low)
+        high = format_high if not isinstance(high, int | float) else min(high, format_high)
+    constraints = []
+    for keyword, value, words in (
+        ("ge", low, "at least"),
+        ("gt", low_open, "more than"),
+        ("le", high, "at most"),
+        ("lt", high_open, "less than"),
+        ("multiple_of", schema.get("multipleOf"), "a multiple of"),
+    ):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            constraints.append(Constraint(keyword, repr(value), f"{words} {value}"))
+    return TypeRef(annotation, label, tuple(constraints))

@@ -1,0 +1,104 @@
+"""Naming: every Python name the generator writes is decided here, once and deterministically.
+
+Spec names become ASCII words (accents dropped, camelCase and acronyms split), then are joined in
+the style their place needs. A name that would be a keyword, or would shadow something the
+generated module relies on, gets a suffix; a name with no ASCII letters gets one spelled from its
+code points, so every name maps to a valid identifier. Two spec names that map to the same
+identifier are a collision, which the model stage reports.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+RESERVED_CLASS_NAMES = frozenset(
+    {name for name in dir(builtins) if name[:1].isupper()}
+    | {"Annotated", "Any", "ApiModel", "BaseModel", "ConfigDict", "Field", "IntEnum", "Literal"}
+    | {"StrEnum"}
+)
+"""Class names the generated modules import or define themselves, and builtin classes."""
+
+RESERVED_FIELD_NAMES = frozenset(
+    {"construct", "copy", "dict", "from_orm", "json", "parse_file", "parse_obj", "parse_raw"}
+    | {"schema", "schema_json", "update_forward_refs", "validate"}
+    | {"model_config", "model_fields", "model_computed_fields", "model_extra"}
+    | {"model_fields_set", "model_construct", "model_copy", "model_dump", "model_dump_json"}
+    | {"model_json_schema", "model_parametrized_name", "model_post_init", "model_rebuild"}
+    | {"model_validate", "model_validate_json", "model_validate_strings"}
+)
+"""Attributes of pydantic's ``BaseModel`` that a field must not shadow."""
+
+
+def words(name: str) -> list[str]:
+    """``name`` split into lower-case ASCII words: ``ININ-ICWS-CSRF-Token`` → inin icws csrf token."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return [word.lower() for word in _WORD.findall(ascii_name)]
+
+
+def _spelled(name: str) -> str:
+    """A stand-in word for a name without ASCII letters or digits: its code points in hex."""
+    return "_".join(f"u{ord(char):04x}" for char in name[:8]) or "unnamed"
+
+
+def snake(name: str, *, prefix: str = "n") -> str:
+    """snake_case identifier: ``callAttributes`` → ``call_attributes``, ``class`` → ``class_``."""
+    result = "_".join(words(name)) or _spelled(name)
+    if result[0].isdigit():
+        result = f"{prefix}_{result}"
+    if keyword.iskeyword(result) or keyword.issoftkeyword(result):
+        result += "_"
+    return result
+
+
+def pascal(name: str) -> str:
+    """PascalCase class name: ``updateStageParameters`` → ``UpdateStageParameters``."""
+    result = "".join(word.capitalize() for word in words(name)) or _spelled(name).capitalize()
+    if result[0].isdigit():
+        result = "Model" + result
+    if keyword.iskeyword(result) or result in RESERVED_CLASS_NAMES:
+        result += "Model"
+    return result
+
+
+def constant(name: str) -> str:
+    """UPPER_SNAKE_CASE enumeration member: ``Finishing`` → ``FINISHING``."""
+    result = "_".join(words(name)).upper() or _spelled(name).upper()
+    if result[0].isdigit():
+        result = "VALUE_" + result
+    if result.startswith("_"):
+        result = "VALUE" + result
+    return result
+
+
+def enum_member(label: str | None, value: object) -> str:
+    """The member name for an enumeration value, from its spec name when it has one."""
+    if label:
+        return constant(label)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return constant(str(value))
+    return f"VALUE_MINUS_{-value}" if value < 0 else f"VALUE_{value}"
+
+
+def field(name: str) -> str:
+    """A model field or keyword argument: snake_case, clear of pydantic's own attributes."""
+    result = snake(name, prefix="field")
+    if result.startswith("_"):
+        result = "field" + result
+    if result in RESERVED_FIELD_NAMES:
+        result += "_"
+    return result
+
+
+def distribution(title: str) -> str:
+    """The pip distribution name for an API title: ``ICWS API`` → ``icws-api``."""
+    return "-".join(words(title)) or "api"
+
+
+def package(title: str) -> str:
+    """The import package for an API title: ``ICWS API`` → ``icws_api``."""
+    return snake(title, prefix="api")

@@ -1,0 +1,104 @@
+"""Render: Jinja2 templates → ``{relative output path: text}``, without touching the disk.
+
+The template tree mirrors the output tree: ``templates/{package}/models.py.jinja`` renders to
+``<package>/models.py``. Folders whose names start with ``_`` hold shared macros and render nothing
+themselves. Several template folders can be layered: the first that has a
+template wins.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+import jinja2
+
+from generator.model import Api
+
+SUFFIX = ".jinja"
+
+
+def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html.jinja", "htm.jinja", "xml.jinja"]),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["py"] = python_literal
+    env.filters["docstring"] = docstring
+    env.filters["toml"] = toml_string
+    env.filters["markdown"] = markdown_text
+    return env
+
+
+def render(api: Api, template_dirs: Sequence[Path]) -> dict[str, str]:
+    """Every output file's text, keyed by its path relative to the output folder."""
+    env = environment(template_dirs)
+    outputs: dict[str, str] = {}
+    for name in sorted(env.list_templates(filter_func=_renders)):
+        path = output_path(name, api)
+        outputs[path] = env.get_template(name).render(api=api)
+    return outputs
+
+
+def _renders(name: str) -> bool:
+    folders = name.split("/")[:-1]
+    return name.endswith(SUFFIX) and not any(folder.startswith("_") for folder in folders)
+
+
+def output_path(template_name: str, api: Api) -> str:
+    """Where a template's output goes: placeholders filled, the ``.jinja`` suffix dropped."""
+    path = template_name[: -len(SUFFIX)].replace("{package}", api.package)
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts:
+        raise ValueError(f"template {template_name!r} would write outside the output folder")
+    return str(pure)
+
+
+def python_literal(value: object) -> str:
+    """A Python literal for ``value``: spec text can never end the string early."""
+    return repr(value)
+
+
+def _inert(char: str) -> str:
+    """A character as it may stand inside a docstring: escapes for backslash and control codes."""
+    if char == "\\":
+        return "\\\\"
+    if char in "\n\t" or not (unicodedata.category(char) in ("Cc", "Cs") or char in _LINE_BREAKS):
+        return char
+    return f"\\u{ord(char):04x}" if ord(char) > 0xFF else f"\\x{ord(char):02x}"
+
+
+_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def docstring(text: str, indent: int = 0) -> str:
+    """``text`` as the body of a triple-quoted docstring: backslashes and quotes made inert."""
+    body = "".join(_inert(char) for char in text.replace("\r\n", "\n"))
+    body = body.replace('"""', '\\"\\"\\"').strip()
+    if body.endswith('"'):
+        body = body[:-1] + '\\"'
+    pad = " " * indent
+    return "\n".join((pad + line).rstrip() if line else "" for line in body.splitlines()).lstrip()
+
+
+def toml_string(value: object) -> str:
+    """A TOML basic string holding ``str(value)``."""
+    text = str(value).encode("utf-8", "replace").decode("utf-8")
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~"} | {"&": "&amp;"})
+_MARKDOWN_BLOCK_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")
+
+
+def markdown_text(value: object) -> str:
+    """``value`` as Markdown text that renders literally: no markup, no HTML, one paragraph."""
+    text = " ".join(str(value).split()).translate(_MARKDOWN_SPECIAL)
+    return _MARKDOWN_BLOCK_START.sub(lambda m: m.group(0) + "\\" if m.group(0)[0].isdigit() else "\\" + m.group(0), text)
