@@ -102,4 +102,3 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--package", metavar="NAME", help="import package name to generate")
     parser.set_defaults(out=None)
     return parser
-

@@ -31,7 +31,9 @@ def find_config(start: Path) -> Config:
                 section = tomllib.load(handle).get("tool", {}).get(SECTION)
             if section is not None:
                 return _from_section(section, folder)
-    return Config(spec=Path("spec/openapi.yaml"), out=Path("generated"), templates=(BUILTIN_TEMPLATES,))
+    return Config(
+        spec=Path("spec/openapi.yaml"), out=Path("generated"), templates=(BUILTIN_TEMPLATES,)
+    )
 
 
 def _from_section(section: dict[str, object], base: Path) -> Config:

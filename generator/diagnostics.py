@@ -51,7 +51,9 @@ class Diagnostic:
         )
 
 
-def error(rule: str, message: str, location: Location | None = None, pointer: str = "") -> Diagnostic:
+def error(
+    rule: str, message: str, location: Location | None = None, pointer: str = ""
+) -> Diagnostic:
     return Diagnostic(Severity.ERROR, rule, message, location, pointer)
 
 

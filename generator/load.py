@@ -102,7 +102,9 @@ class _YamlReader:
                 Location(self.path, 1),
             )
         except RecursionError:
-            self._error("yaml-too-deep", "the document is nested too deeply", Location(self.path, 1))
+            self._error(
+                "yaml-too-deep", "the document is nested too deeply", Location(self.path, 1)
+            )
         finally:
             loader.dispose()
         return None
@@ -140,7 +142,9 @@ class _YamlReader:
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                key_at = Location(self.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                key_at = Location(
+                    self.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                )
                 self._error("yaml-key", "a mapping key must be a plain scalar", key_at)
                 continue
             key = str(key_node.value)
@@ -150,7 +154,10 @@ class _YamlReader:
     def _check_keys(self, node: yaml.MappingNode) -> None:
         seen: dict[str, yaml.Node] = {}
         for key_node, _ in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
                 continue
             key = str(key_node.value)
             if key in seen:
@@ -158,7 +165,9 @@ class _YamlReader:
                 self._error(
                     "yaml-duplicate-key",
                     f"duplicate key {key!r} (first written at line {first}); YAML keeps only the last",
-                    Location(self.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1),
+                    Location(
+                        self.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                    ),
                 )
             else:
                 seen[key] = key_node
@@ -190,7 +199,9 @@ class _Bundler:
             raise SpecError(self.diagnostics)
         if not isinstance(source.value, dict):
             where = source.locations.get("")
-            self.diagnostics.append(error("root-type", "the root document must be a mapping", where))
+            self.diagnostics.append(
+                error("root-type", "the root document must be a mapping", where)
+            )
             raise SpecError(self.diagnostics)
         self._collect_exports(source)
         document = self._bundle(source.value, source, "", "", ())
@@ -224,7 +235,9 @@ class _Bundler:
                 if target is not None and target[0] != self.root:
                     self.exports.setdefault(target, here)
 
-    def _target(self, ref_node: dict[str, Any], source: _SourceFile, at: str) -> tuple[Path, str] | None:
+    def _target(
+        self, ref_node: dict[str, Any], source: _SourceFile, at: str
+    ) -> tuple[Path, str] | None:
         """The (file, pointer) a ``$ref`` names, or None (with a diagnostic) when it can't be used."""
         ref = ref_node["$ref"]
         where = source.locations.get(jp.join(at, "$ref"))
@@ -246,7 +259,11 @@ class _Bundler:
         fragment = unquote(fragment)
         if fragment and not fragment.startswith("/"):
             self.diagnostics.append(
-                error("ref-fragment", f"$ref {ref!r}: the part after '#' must be a JSON pointer", where)
+                error(
+                    "ref-fragment",
+                    f"$ref {ref!r}: the part after '#' must be a JSON pointer",
+                    where,
+                )
             )
             return None
         return path, fragment
@@ -264,7 +281,9 @@ class _Bundler:
             self.locations[out_pointer] = where
         if isinstance(value, list):
             return [
-                self._bundle(item, source, jp.join(in_pointer, i), jp.join(out_pointer, i), inlining)
+                self._bundle(
+                    item, source, jp.join(in_pointer, i), jp.join(out_pointer, i), inlining
+                )
                 for i, item in enumerate(value)
             ]
         if not isinstance(value, dict):
@@ -272,7 +291,9 @@ class _Bundler:
         if _is_ref(value):
             return self._bundle_ref(value, source, in_pointer, out_pointer, inlining)
         return {
-            key: self._bundle(item, source, jp.join(in_pointer, key), jp.join(out_pointer, key), inlining)
+            key: self._bundle(
+                item, source, jp.join(in_pointer, key), jp.join(out_pointer, key), inlining
+            )
             for key, item in value.items()
         }
 
@@ -286,7 +307,9 @@ class _Bundler:
     ) -> Any:
         target = self._target(value, source, in_pointer)
         siblings = {
-            key: self._bundle(item, source, jp.join(in_pointer, key), jp.join(out_pointer, key), inlining)
+            key: self._bundle(
+                item, source, jp.join(in_pointer, key), jp.join(out_pointer, key), inlining
+            )
             for key, item in value.items()
             if key != "$ref"
         }
@@ -318,10 +341,16 @@ class _Bundler:
             target_value = jp.resolve(target_source.value, fragment)
         except jp.PointerError:
             self.diagnostics.append(
-                error("ref-dangling", f"$ref {value['$ref']!r}: {path.name} has nothing at '{fragment}'", where)
+                error(
+                    "ref-dangling",
+                    f"$ref {value['$ref']!r}: {path.name} has nothing at '{fragment}'",
+                    where,
+                )
             )
             return siblings
-        inlined = self._bundle(target_value, target_source, fragment, out_pointer, (*inlining, target))
+        inlined = self._bundle(
+            target_value, target_source, fragment, out_pointer, (*inlining, target)
+        )
         if siblings and isinstance(inlined, dict):
             return {**inlined, **siblings}
         return inlined
@@ -335,12 +364,18 @@ class _Bundler:
                     node = jp.resolve(document, target)
                 except jp.PointerError:
                     self.diagnostics.append(
-                        error("ref-dangling", f"$ref '#{target}' names nothing", self._where_ref(at))
+                        error(
+                            "ref-dangling", f"$ref '#{target}' names nothing", self._where_ref(at)
+                        )
                     )
                     break
                 if target in seen:
                     self.diagnostics.append(
-                        error("ref-cycle", f"$ref '#{target}' refers back to itself", self._where_ref(at))
+                        error(
+                            "ref-cycle",
+                            f"$ref '#{target}' refers back to itself",
+                            self._where_ref(at),
+                        )
                     )
                     break
                 if not _is_ref(node) or not str(node["$ref"]).startswith("#"):

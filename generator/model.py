@@ -221,7 +221,7 @@ class Api:
     @property
     def model_names(self) -> tuple[str, ...]:
         """Every class of the models module, in the order it defines them."""
-        return tuple(m.name for m in (*self.enums, *self.models))
+        return tuple(m.name for m in self.enums) + tuple(m.name for m in self.models)
 
 
 def build(spec: LoadedSpec, package: str | None = None) -> Api:
@@ -314,7 +314,9 @@ class _Builder:
                 attributes.claim(naming.snake(tag), tag, jp.join(site.pointer, "tags"), self)
                 grouped[tag] = []
                 method_scopes[tag] = _Scope(f"two operations of tag {tag!r} share a method name")
-            operation = self._operation(site.path, site.method, site.pointer, site.operation, site.path_item, tag)
+            operation = self._operation(
+                site.path, site.method, site.pointer, site.operation, site.path_item, tag
+            )
             method_scopes[tag].claim(
                 operation.name, operation.operation_id, jp.join(site.pointer, "operationId"), self
             )
@@ -398,13 +400,17 @@ class _Builder:
         body = deref(self.document, raw)
         content = body.get("content") or {}
         media_types = tuple(content)
-        json_type = next(m for m in media_types if re.match(r"^application/([\w.+-]+\+)?json$", m, re.I))
+        json_type = next(
+            m for m in media_types if re.match(r"^application/([\w.+-]+\+)?json$", m, re.I)
+        )
         at = jp.join(pointer, "requestBody", "content", json_type, "schema")
         type_ref = self._type(content[json_type].get("schema", {}), at)
         model = self.named.get(type_ref.annotation)
         if isinstance(model, ObjectModel):
             for model_field in model.fields:
-                arguments.claim(model_field.name, f"body property {model_field.wire_name}", at, self)
+                arguments.claim(
+                    model_field.name, f"body property {model_field.wire_name}", at, self
+                )
         return RequestBody(
             type=type_ref,
             model=model if isinstance(model, ObjectModel) else None,
@@ -418,7 +424,9 @@ class _Builder:
         body = None
         for media_type, media in content.items():
             if isinstance(media, dict) and "schema" in media:
-                body = self._type(media["schema"], jp.join(pointer, "content", media_type, "schema"))
+                body = self._type(
+                    media["schema"], jp.join(pointer, "content", media_type, "schema")
+                )
                 break
         headers = []
         for name, raw_header in (response.get("headers") or {}).items():
@@ -553,12 +561,12 @@ class _Builder:
         ):
             name = self._model(schema["title"], schema, pointer)
             return TypeRef(name, _label(schema, name))
-        types = schema.get("type")
-        nullable = bool(schema.get("nullable")) or (isinstance(types, list) and "null" in types)
-        if isinstance(types, list):
-            types = [t for t in types if t != "null"]
-            types = types[0] if len(types) == 1 else None
-        base = self._base_type(schema, types, pointer)
+        declared = schema.get("type")
+        nullable = bool(schema.get("nullable")) or (isinstance(declared, list) and "null" in declared)
+        if isinstance(declared, list):
+            kinds = [t for t in declared if t != "null"]
+            declared = kinds[0] if len(kinds) == 1 else None
+        base = self._base_type(schema, declared, pointer)
         if nullable:
             return TypeRef(f"{base.annotation} | None", f"{base.label} or null", base.constraints)
         return base
@@ -571,7 +579,8 @@ class _Builder:
         for keyword in ("oneOf", "anyOf"):
             if isinstance(schema.get(keyword), list):
                 members = [
-                    self._type(s, jp.join(pointer, keyword, i)) for i, s in enumerate(schema[keyword])
+                    self._type(s, jp.join(pointer, keyword, i))
+                    for i, s in enumerate(schema[keyword])
                 ]
                 return TypeRef(
                     " | ".join(dict.fromkeys(m.annotation for m in members)),
@@ -593,9 +602,9 @@ class _Builder:
                 _size_constraints(schema, "minItems", "maxItems", "item"),
             )
         if kind == "object" or "properties" in schema or "additionalProperties" in schema:
-            values = schema.get("additionalProperties")
-            if not schema.get("properties") and isinstance(values, dict):
-                value = self._type(values, jp.join(pointer, "additionalProperties"))
+            additional = schema.get("additionalProperties")
+            if not schema.get("properties") and isinstance(additional, dict):
+                value = self._type(additional, jp.join(pointer, "additionalProperties"))
                 return TypeRef(
                     f"dict[str, {self._annotated(value)}]", f"dictionary of string to {value.label}"
                 )

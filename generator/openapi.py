@@ -57,7 +57,11 @@ def deref(document: dict[str, Any], node: Any) -> Any:
 
 def ref_target(node: Any) -> str | None:
     """The JSON pointer an internal ``$ref`` node names, or None."""
-    if isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
+    if (
+        isinstance(node, dict)
+        and isinstance(node.get("$ref"), str)
+        and node["$ref"].startswith("#")
+    ):
         return str(node["$ref"][1:])
     return None
 

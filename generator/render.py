@@ -101,4 +101,6 @@ _MARKDOWN_BLOCK_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")
 def markdown_text(value: object) -> str:
     """``value`` as Markdown text that renders literally: no markup, no HTML, one paragraph."""
     text = " ".join(str(value).split()).translate(_MARKDOWN_SPECIAL)
-    return _MARKDOWN_BLOCK_START.sub(lambda m: m.group(0) + "\\" if m.group(0)[0].isdigit() else "\\" + m.group(0), text)
+    return _MARKDOWN_BLOCK_START.sub(
+        lambda m: m.group(0) + "\\" if m.group(0)[0].isdigit() else "\\" + m.group(0), text
+    )

@@ -242,7 +242,9 @@ def error_responses(spec: LoadedSpec) -> Iterator[Diagnostic]:
             if not (status[:1] in "45" or status == "default"):
                 continue
             at = jp.join(site.pointer, "responses", status)
-            for media_type, content in (deref(spec.document, response).get("content") or {}).items():
+            for media_type, content in (
+                deref(spec.document, response).get("content") or {}
+            ).items():
                 schema = content.get("schema") if isinstance(content, dict) else None
                 if ref_target(schema) != target[1:]:
                     yield error(
@@ -264,7 +266,9 @@ def enum_names(spec: LoadedSpec) -> Iterator[Diagnostic]:
                 continue
             at = jp.join(pointer, key)
             if not isinstance(values, list) or not isinstance(names, list):
-                yield error("enum-names", f"{key} needs an enum list beside it", spec.locate(at), at)
+                yield error(
+                    "enum-names", f"{key} needs an enum list beside it", spec.locate(at), at
+                )
             elif len(names) != len(values) or not all(isinstance(n, str) for n in names):
                 yield error(
                     "enum-names",
