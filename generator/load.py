@@ -116,11 +116,13 @@ class _YamlReader:
         pointer: str,
         locations: dict[str, Location],
         active: set[int],
+        named_at: yaml.Node | None = None,
     ) -> Any:
+        """The value of ``node``; its place is that of ``named_at`` (its key) when given."""
         self.nodes_built += 1
         if self.nodes_built > MAX_NODES:
             raise _TooLarge
-        where = Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+        where = self._where(named_at or node)
         locations[pointer] = where
         if isinstance(node, yaml.ScalarNode):
             value = loader.construct_object(node)
@@ -142,13 +144,14 @@ class _YamlReader:
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                key_at = Location(
-                    self.path, key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                self._error(
+                    "yaml-key", "a mapping key must be a plain scalar", self._where(key_node)
                 )
-                self._error("yaml-key", "a mapping key must be a plain scalar", key_at)
                 continue
             key = str(key_node.value)
-            mapping[key] = self._build(loader, value_node, jp.join(pointer, key), locations, active)
+            mapping[key] = self._build(
+                loader, value_node, jp.join(pointer, key), locations, active, key_node
+            )
         return mapping
 
     def _check_keys(self, node: yaml.MappingNode) -> None:
@@ -171,6 +174,9 @@ class _YamlReader:
                 )
             else:
                 seen[key] = key_node
+
+    def _where(self, node: yaml.Node) -> Location:
+        return Location(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def _error(self, rule: str, message: str, where: Location | None) -> None:
         self.diagnostics.append(error(rule, message, where or Location(self.path, 1)))

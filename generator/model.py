@@ -407,7 +407,8 @@ class _Builder:
         type_ref = self._type(content[json_type].get("schema", {}), at)
         model = self.named.get(type_ref.annotation)
         if isinstance(model, ObjectModel):
-            for model_field in model.fields:
+            # One claim per Python name: a collision inside the model is reported by the model.
+            for model_field in {f.name: f for f in model.fields}.values():
                 arguments.claim(
                     model_field.name, f"body property {model_field.wire_name}", at, self
                 )
@@ -562,7 +563,9 @@ class _Builder:
             name = self._model(schema["title"], schema, pointer)
             return TypeRef(name, _label(schema, name))
         declared = schema.get("type")
-        nullable = bool(schema.get("nullable")) or (isinstance(declared, list) and "null" in declared)
+        nullable = bool(schema.get("nullable")) or (
+            isinstance(declared, list) and "null" in declared
+        )
         if isinstance(declared, list):
             kinds = [t for t in declared if t != "null"]
             declared = kinds[0] if len(kinds) == 1 else None

@@ -32,10 +32,11 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
     """Every problem in ``spec``: schema errors first, then this generator's rules."""
     version = str(spec.document.get("openapi", ""))
     if not re.match(r"^3\.[01]\.\d+$", version):
+        found = f"swagger {spec.document['swagger']}" if "swagger" in spec.document else version
         return [
             error(
                 "openapi-version",
-                f"openapi must be a 3.0.x or 3.1.x version, not {version or 'missing'!r}",
+                f"openapi must be 3.0.x or 3.1.x, found {found or 'no version'!r}",
                 spec.locate("/openapi"),
                 "/openapi",
             )
@@ -73,11 +74,12 @@ def _dialect_diagnostics(spec: LoadedSpec) -> Iterator[Diagnostic]:
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """One diagnostic per place and message (a shared schema is reached from many places)."""
-    seen: set[tuple[object, str]] = set()
+    """One schema diagnostic per place: a shared schema is reached from many places, and the
+    OpenAPI schema often says one problem twice (once per alternative it tried)."""
+    seen: set[object] = set()
     kept = []
     for diagnostic in diagnostics:
-        key = (diagnostic.location, diagnostic.message)
+        key = diagnostic.location
         if key not in seen:
             seen.add(key)
             kept.append(diagnostic)
@@ -149,6 +151,18 @@ def operation_ids(spec: LoadedSpec) -> Iterator[Diagnostic]:
             )
         else:
             first_seen[operation_id] = at
+
+
+def operation_responses(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    """Every operation lists its responses (OpenAPI 3.1 lets them go; callers need them)."""
+    for site in iter_operations(spec.document):
+        if not site.operation.get("responses"):
+            yield error(
+                "operation-responses",
+                f"{site.method.upper()} {site.path} lists no responses",
+                spec.locate(site.pointer),
+                site.pointer,
+            )
 
 
 def operation_tags(spec: LoadedSpec) -> Iterator[Diagnostic]:
@@ -332,6 +346,7 @@ def _walk_dicts(node: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]
 
 RULES: tuple[Rule, ...] = (
     operation_ids,
+    operation_responses,
     operation_tags,
     feature_versions,
     error_responses,
