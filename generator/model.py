@@ -223,6 +223,11 @@ class Api:
         """Every class of the models module, in the order it defines them."""
         return tuple(m.name for m in self.enums) + tuple(m.name for m in self.models)
 
+    @property
+    def model_exports(self) -> tuple[str, ...]:
+        """The models module's ``__all__``."""
+        return tuple(naming.export_order(("ApiModel", *self.model_names)))
+
 
 def build(spec: LoadedSpec, package: str | None = None) -> Api:
     """The :class:`Api` of a validated spec; :class:`SpecError` when names collide."""

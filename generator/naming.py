@@ -13,6 +13,7 @@ import builtins
 import keyword
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
@@ -102,3 +103,16 @@ def distribution(title: str) -> str:
 def package(title: str) -> str:
     """The import package for an API title: ``ICWS API`` → ``icws_api``."""
     return snake(title, prefix="api")
+
+
+def export_order(names: Iterable[str]) -> list[str]:
+    """``names`` as ``__all__`` lists them: constants, then classes, then the rest; naturally."""
+
+    def key(name: str) -> tuple[int, list[tuple[int, int | str]]]:
+        kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+        natural = [
+            (1, int(part)) if part.isdigit() else (0, part) for part in re.split(r"(\d+)", name)
+        ]
+        return kind, natural
+
+    return sorted(names, key=key)

@@ -1,0 +1,49 @@
+"""Shared fixtures: paths of the project, a CLI runner, and byte-and-mtime snapshots of trees."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "spec" / "openapi.yaml"
+GENERATED = ROOT / "generated"
+TEMPLATES = ROOT / "templates"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def run_cli(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m generator ARGS`` in a fresh process, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def snapshot(tree: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file below ``tree``: its bytes and its mtime in nanoseconds."""
+    return {
+        str(path.relative_to(tree)): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(tree.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def generated_copy(tmp_path: Path) -> Path:
+    """A copy of the committed ``generated/`` tree, mtimes kept, to run the generator on."""
+    copy = tmp_path / "generated"
+    shutil.copytree(GENERATED, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy

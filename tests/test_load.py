@@ -1,0 +1,166 @@
+"""Load: YAML with places, and ``$ref`` bundling."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import load as load_module
+from generator.diagnostics import SpecError
+from generator.load import load
+from tests.conftest import SPEC
+
+ENDPOINT = "/paths/~1icws~1{sessionId}~1dialer~1update-stage"
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder / "openapi.yaml"
+
+
+def rules(exc: pytest.ExceptionInfo[SpecError]) -> list[str]:
+    return [d.rule for d in exc.value.diagnostics]
+
+
+def test_uses_the_libyaml_loader() -> None:
+    assert load_module.YamlLoader is yaml.CSafeLoader
+
+
+def test_bundles_endpoint_files_inline_and_components_as_internal_refs() -> None:
+    spec = load(SPEC)
+    operation = spec.document["paths"]["/icws/{sessionId}/dialer/update-stage"]["post"]
+    assert operation["operationId"] == "updateStage"
+    assert operation["responses"]["401"] == {"$ref": "#/components/responses/Unauthorized"}
+    assert spec.document["components"]["schemas"]["error"]["required"] == ["message"]
+    assert {p.name for p in spec.files} >= {"openapi.yaml", "update-stage.yaml", "schemas.yaml"}
+
+
+def test_reference_description_overrides_are_kept() -> None:
+    operation = load(SPEC).document["paths"]["/icws/{sessionId}/dialer/update-stage"]["post"]
+    assert operation["responses"]["400"] == {
+        "$ref": "#/components/responses/BadRequest",
+        "description": "An error occurred while trying to change the stage of the call.",
+    }
+
+
+def test_every_node_knows_its_file_and_line() -> None:
+    spec = load(SPEC)
+    where = spec.locate(f"{ENDPOINT}/post/operationId")
+    assert where is not None
+    assert where.file.name == "update-stage.yaml"
+    lines = where.file.read_text().splitlines()
+    assert lines[where.line - 1].strip() == "operationId: updateStage"
+
+
+def test_locate_follows_refs_into_the_file_they_name() -> None:
+    spec = load(SPEC)
+    where = spec.locate(f"{ENDPOINT}/post/responses/401/description")
+    assert where is not None
+    assert where.file.name == "responses.yaml"
+    assert (
+        "description: The specified session token"
+        in where.file.read_text().splitlines()[where.line - 1]
+    )
+
+
+def test_locate_falls_back_to_the_nearest_ancestor() -> None:
+    spec = load(SPEC)
+    assert spec.locate(f"{ENDPOINT}/post/nothing/here") == spec.locate(f"{ENDPOINT}/post")
+
+
+def test_keys_are_strings_as_written(tmp_path: Path) -> None:
+    root = write(tmp_path, {"openapi.yaml": "200: yes\non: 2020-01-01\nn: 0x10\n"})
+    assert load(root).document == {"200": True, "on": "2020-01-01", "n": 16}
+
+
+def test_merge_keys_are_supported(tmp_path: Path) -> None:
+    root = write(tmp_path, {"openapi.yaml": "base: &b {a: 1, b: 2}\nmore:\n  <<: *b\n  b: 3\n"})
+    assert load(root).document["more"] == {"a": 1, "b": 3}
+
+
+def test_duplicate_keys_are_errors(tmp_path: Path) -> None:
+    root = write(tmp_path, {"openapi.yaml": "a: 1\nb: 2\na: 3\n"})
+    with pytest.raises(SpecError) as exc:
+        load(root)
+    assert rules(exc) == ["yaml-duplicate-key"]
+    assert exc.value.diagnostics[0].location is not None
+    assert exc.value.diagnostics[0].location.line == 3
+
+
+def test_recursive_alias_is_an_error(tmp_path: Path) -> None:
+    root = write(tmp_path, {"openapi.yaml": "a: &x\n  - *x\n"})
+    with pytest.raises(SpecError) as exc:
+        load(root)
+    assert rules(exc) == ["yaml-recursive"]
+
+
+def test_alias_bombs_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load_module, "MAX_NODES", 1000)
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 6)]
+    root = write(tmp_path, {"openapi.yaml": "\n".join(lines) + "\n"})
+    with pytest.raises(SpecError) as exc:
+        load(root)
+    assert rules(exc) == ["yaml-too-large"]
+
+
+def test_every_problem_in_every_file_is_reported(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "openapi.yaml": "a: {$ref: one.yaml}\nb: {$ref: two.yaml}\nc: {$ref: missing.yaml}\n",
+            "one.yaml": "x: [1\n",
+            "two.yaml": "y: 1\ny: 2\n",
+        },
+    )
+    with pytest.raises(SpecError) as exc:
+        load(root)
+    assert sorted(rules(exc)) == ["ref-dangling", "yaml-duplicate-key", "yaml-syntax"]
+    assert sorted(d.location.file.name for d in exc.value.diagnostics if d.location) == [
+        "one.yaml",
+        "openapi.yaml",
+        "two.yaml",
+    ]
+
+
+def test_a_file_referenced_twice_is_inlined_twice(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "openapi.yaml": "a: {$ref: s.yaml}\nb: {$ref: 's.yaml#/k'}\n",
+            "s.yaml": "k: {type: string}\n",
+        },
+    )
+    assert load(root).document == {"a": {"k": {"type": "string"}}, "b": {"type": "string"}}
+
+
+def test_refs_within_a_component_file_follow_the_root_components(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "openapi.yaml": (
+                "components:\n  schemas:\n"
+                "    A: {$ref: 'c/s.yaml#/A'}\n    B: {$ref: 'c/s.yaml#/B'}\n"
+            ),
+            "c/s.yaml": "A: {type: object, properties: {b: {$ref: '#/B'}}}\nB: {type: string}\n",
+        },
+    )
+    schemas = load(root).document["components"]["schemas"]
+    assert schemas["A"]["properties"]["b"] == {"$ref": "#/components/schemas/B"}
+    assert schemas["B"] == {"type": "string"}
+
+
+def test_recursive_component_schemas_are_allowed(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "openapi.yaml": "components:\n  schemas:\n    Node: {$ref: 'n.yaml'}\n",
+            "n.yaml": "type: object\nproperties:\n  next: {$ref: 'n.yaml'}\n",
+        },
+    )
+    node = load(root).document["components"]["schemas"]["Node"]
+    assert node["properties"]["next"] == {"$ref": "#/components/schemas/Node"}

@@ -1,0 +1,183 @@
+"""Model: the spec turned into the frozen dataclasses the templates print."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import SpecError
+from generator.load import load
+from generator.model import Api, EnumModel, Feature, ObjectModel, build
+from tests.conftest import SPEC
+
+
+@pytest.fixture(scope="module")
+def api() -> Api:
+    return build(load(SPEC))
+
+
+def model(api: Api, name: str) -> ObjectModel:
+    return next(m for m in api.models if m.name == name)
+
+
+def test_models_from_the_seed_pages(api: Api) -> None:
+    assert api.model_names == (
+        "AgentType",
+        "Error",
+        "MarkCallForFinishingParameters",
+        "UpdateStageParameters",
+        "AgentTypeParameters",
+    )
+    fields = {f.name: f for f in model(api, "UpdateStageParameters").fields}
+    assert [(f.wire_name, f.annotation, f.required) for f in fields.values()] == [
+        ("agentId", "str | None", False),
+        ("newStageId", "int", True),
+        ("campaignId", "str", True),
+    ]
+    bounds = {c.keyword: c.value for c in fields["new_stage_id"].type.constraints}
+    assert bounds == {"ge": "-2147483648", "le": "2147483647"}
+    assert fields["new_stage_id"].type.label == "32-bit integer"
+
+
+def test_dictionary_enum_and_bounded_list(api: Api) -> None:
+    attributes = model(api, "MarkCallForFinishingParameters").fields[1]
+    assert (attributes.wire_name, attributes.annotation) == (
+        "callAttributes",
+        "dict[str, str] | None",
+    )
+    agent_type, campaign_ids = model(api, "AgentTypeParameters").fields
+    assert agent_type.annotation == "AgentType"
+    assert campaign_ids.annotation == "list[str]"
+    assert [(c.keyword, c.value, c.label) for c in campaign_ids.type.constraints] == [
+        ("min_length", "1", "at least 1 item")
+    ]
+    (enum,) = api.enums
+    assert isinstance(enum, EnumModel)
+    assert enum.base == "IntEnum"
+    assert [(m.name, m.value, m.label) for m in enum.members] == [
+        ("REGULAR", "1", "Regular"),
+        ("FINISHING", "2", "Finishing"),
+        ("COMPOSITE", "3", "Composite"),
+    ]
+
+
+def test_operations(api: Api) -> None:
+    (tag,) = api.tags
+    assert (tag.name, tag.attribute, tag.class_prefix) == ("dialer", "dialer", "Dialer")
+    names = [(op.name, op.method, op.feature) for op in tag.operations]
+    assert names == [
+        ("mark_call_for_finishing", "POST", Feature("dialer", 7)),
+        ("update_stage", "POST", Feature("dialer", 5)),
+        ("set_agent_type", "POST", Feature("dialer", 3)),
+    ]
+    update = tag.operations[1]
+    assert [(p.name, p.location, p.session_field) for p in update.parameters] == [
+        ("session_id", "path", "sessionId")
+    ]
+    assert update.body is not None
+    assert update.body.model is not None and update.body.model.name == "UpdateStageParameters"
+    assert update.body.media_types == ("application/json", "application/vnd.inin.icws+json")
+    assert update.security == (("csrfToken", "sessionCookie"),)
+
+
+def test_responses_keep_the_pages_order_and_words(api: Api) -> None:
+    set_agent_type = api.operations[2]
+    assert [r.status for r in set_agent_type.responses] == [
+        "200",
+        "403",
+        "400",
+        "401",
+        "410",
+        "500",
+    ]
+    ok, *errors = set_agent_type.responses
+    assert ok.body is None and not ok.is_error
+    assert ok.description == "The agentTypeParameters request was received."
+    assert all(r.is_error and r.body is not None and r.body.annotation == "Error" for r in errors)
+    unauthorized = next(r for r in errors if r.status == "401")
+    assert [(h.wire_name, h.required) for h in unauthorized.headers] == [("WWW-Authenticate", True)]
+    assert api.error_model == "Error"
+
+
+def test_security_schemes(api: Api) -> None:
+    csrf, cookie = api.security_schemes
+    assert (csrf.location, csrf.wire_name, csrf.session_field) == (
+        "header",
+        "ININ-ICWS-CSRF-Token",
+        "csrfToken",
+    )
+    assert (cookie.location, cookie.wire_name, cookie.name_template) == (
+        "cookie",
+        "icws_{sessionId}",
+        True,
+    )
+
+
+def test_the_model_is_frozen(api: Api) -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        api.title = "changed"  # type: ignore[misc]
+
+
+def schema_spec(tmp_path: Path, schemas: str) -> Api:
+    root = tmp_path / "openapi.yaml"
+    root.write_text(
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+        + schemas
+    )
+    return build(load(root))
+
+
+def test_schema_types(tmp_path: Path) -> None:
+    api = schema_spec(
+        tmp_path,
+        """\
+    Thing:
+      type: object
+      additionalProperties: false
+      required: [id, tags, maybe, size, kind, parent]
+      properties:
+        id: {type: integer, format: int64, minimum: 0}
+        tags: {type: array, items: {type: string, minLength: 2}}
+        maybe: {type: [string, "null"]}
+        size: {type: number, exclusiveMaximum: 10}
+        kind: {enum: [a, b]}
+        either: {oneOf: [{type: string}, {type: boolean}]}
+        parent: {$ref: '#/components/schemas/Thing'}
+        free: {}
+""",
+    )
+    (thing,) = api.models
+    assert thing.extra == "forbid"
+    types = {
+        f.wire_name: (f.annotation, [c.keyword + "=" + c.value for c in f.type.constraints])
+        for f in thing.fields
+    }
+    assert types == {
+        "id": ("int", ["ge=0", "le=9223372036854775807"]),
+        "tags": ("list[Annotated[str, Field(min_length=2)]]", []),
+        "maybe": ("str | None", []),
+        "size": ("float", ["lt=10"]),
+        "kind": ("Literal['a', 'b']", []),
+        "either": ("str | bool | None", []),
+        "parent": ("Thing", []),
+        "free": ("Any | None", []),
+    }
+    assert api.typing_imports == ("Annotated", "Any", "Literal")
+
+
+def test_string_enum_component(tmp_path: Path) -> None:
+    api = schema_spec(tmp_path, "    color: {type: string, enum: [red, dark-blue]}\n")
+    (color,) = api.enums
+    assert (color.name, color.base) == ("Color", "StrEnum")
+    assert [(m.name, m.value) for m in color.members] == [
+        ("RED", "'red'"),
+        ("DARK_BLUE", "'dark-blue'"),
+    ]
+
+
+def test_colliding_enum_members_are_reported(tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as exc:
+        schema_spec(tmp_path, "    s: {type: string, enum: [a-b, a_b]}\n")
+    assert [d.rule for d in exc.value.diagnostics] == ["python-name"]

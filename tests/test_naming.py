@@ -1,0 +1,82 @@
+"""Naming: one place decides every Python name."""
+
+from __future__ import annotations
+
+import keyword
+
+import pytest
+
+from generator import naming
+
+
+@pytest.mark.parametrize(
+    ("spec_name", "python"),
+    [
+        ("callAttributes", "call_attributes"),
+        ("ININ-ICWS-CSRF-Token", "inin_icws_csrf_token"),
+        ("userID", "user_id"),
+        ("HTTPServer2Go", "http_server_2_go"),
+        ("__type", "type"),
+        ("class", "class_"),
+        ("match", "match_"),
+        ("2fa", "n_2_fa"),
+        ("café", "cafe"),
+    ],
+)
+def test_snake(spec_name: str, python: str) -> None:
+    assert naming.snake(spec_name) == python
+
+
+@pytest.mark.parametrize(
+    ("spec_name", "python"),
+    [
+        ("updateStageParameters", "UpdateStageParameters"),
+        ("error", "Error"),
+        ("agentType", "AgentType"),
+        ("Field", "FieldModel"),
+        ("Exception", "ExceptionModel"),
+        ("None", "NoneModel"),
+        ("3d", "Model3D"),
+    ],
+)
+def test_pascal(spec_name: str, python: str) -> None:
+    assert naming.pascal(spec_name) == python
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "python"),
+    [
+        ("Regular", 1, "REGULAR"),
+        ("Composite agent", 3, "COMPOSITE_AGENT"),
+        (None, 2, "VALUE_2"),
+        (None, -1, "VALUE_MINUS_1"),
+        (None, "in-progress", "IN_PROGRESS"),
+        (None, "1st", "VALUE_1_ST"),
+    ],
+)
+def test_enum_member(label: str | None, value: object, python: str) -> None:
+    assert naming.enum_member(label, value) == python
+
+
+@pytest.mark.parametrize(
+    ("spec_name", "python"), [("json", "json_"), ("model_dump", "model_dump_"), ("_x", "x")]
+)
+def test_fields_stay_clear_of_pydantic(spec_name: str, python: str) -> None:
+    assert naming.field(spec_name) == python
+
+
+@pytest.mark.parametrize("spec_name", ["日本語", "✓", "", "---", "\u0000"])
+def test_names_without_ascii_letters_still_give_identifiers(spec_name: str) -> None:
+    for name in (naming.snake(spec_name), naming.pascal(spec_name), naming.field(spec_name)):
+        assert name.isidentifier()
+        assert not keyword.iskeyword(name)
+    assert naming.constant(spec_name).isidentifier()
+
+
+def test_different_non_ascii_names_stay_different() -> None:
+    assert naming.snake("日本") != naming.snake("中国")
+
+
+def test_package_and_distribution_from_the_title() -> None:
+    assert naming.package("ICWS API") == "icws_api"
+    assert naming.distribution("ICWS API") == "icws-api"

@@ -1,0 +1,139 @@
+"""Render and format: templates to text, spec strings made inert, black applied."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import inspect
+import tomllib
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from generator.format import TemplateBug, format_file
+from generator.load import load
+from generator.model import Api, build
+from generator.render import (
+    docstring,
+    markdown_text,
+    output_path,
+    python_literal,
+    render,
+    toml_string,
+)
+from tests.conftest import SPEC, TEMPLATES
+
+HOSTILE = [
+    '"""; import os; os.system("x") #',
+    'ends with a quote"',
+    "back\\slash\\",
+    "{{ api.title }} {% raw %}",
+    "</script><script>alert(1)</script>",
+    "line\nbreak\r\nand\rcarriage",
+    "nul\x00bell\x07del\x7f",
+    "lone \ud800 surrogate",
+    "'''",
+    "\u2028separator\u2029",
+]
+
+
+@pytest.fixture(scope="module")
+def api() -> Api:
+    return build(load(SPEC))
+
+
+def test_one_output_per_template_mirroring_the_tree(api: Api) -> None:
+    outputs = render(api, [TEMPLATES])
+    assert sorted(outputs) == [
+        "README.md",
+        "icws_api/__init__.py",
+        "icws_api/models.py",
+        "icws_api/openapi.json",
+        "icws_api/py.typed",
+        "pyproject.toml",
+    ]
+
+
+def test_output_paths_never_leave_the_output_folder(api: Api) -> None:
+    assert output_path("{package}/models.py.jinja", api) == "icws_api/models.py"
+    for bad in ("../x.py.jinja", "/etc/x.jinja", "a/../../x.jinja"):
+        with pytest.raises(ValueError):
+            output_path(bad, api)
+
+
+def test_undefined_names_in_templates_fail_loudly(tmp_path: Path, api: Api) -> None:
+    (tmp_path / "broken.txt.jinja").write_text("{{ api.no_such_thing }}")
+    with pytest.raises(jinja2.UndefinedError):
+        render(api, [tmp_path])
+
+
+def test_layered_template_folders_first_wins(tmp_path: Path, api: Api) -> None:
+    (tmp_path / "README.md.jinja").write_text("custom {{ api.title }}\n")
+    outputs = render(api, [tmp_path, TEMPLATES])
+    assert outputs["README.md"] == "custom ICWS API\n"
+    assert "icws_api/models.py" in outputs
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_docstrings_hold_any_text(text: str) -> None:
+    source = f'def f():\n    """{docstring(text, 4)}"""\n'
+    parsed = ast.get_docstring(ast.parse(source).body[0], clean=False)  # type: ignore[arg-type]
+    assert parsed is not None
+    assert inspect.cleandoc(parsed) == inspect.cleandoc(text.replace("\r\n", "\n"))
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_python_literals_hold_any_text(text: str) -> None:
+    assert ast.literal_eval(python_literal(text)) == text
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_toml_strings_hold_any_text(text: str) -> None:
+    parsed = tomllib.loads(f"v = {toml_string(text)}\n")["v"]
+    assert parsed == text.encode("utf-8", "replace").decode("utf-8")
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_markdown_text_has_no_markup(text: str) -> None:
+    escaped = markdown_text(text)
+    assert "\n" not in escaped
+    for char in "<>`*_[]|":
+        assert escaped.count(char) == escaped.count("\\" + char)
+
+
+def test_hostile_spec_text_generates_valid_python(api: Api) -> None:
+    hostile = "\n".join(HOSTILE)
+    first = api.models[0]
+    changed = dataclasses.replace(
+        api,
+        title=hostile,
+        summary=hostile,
+        models=(
+            dataclasses.replace(
+                first,
+                description=hostile,
+                fields=tuple(dataclasses.replace(f, description=hostile) for f in first.fields),
+            ),
+            *api.models[1:],
+        ),
+    )
+    outputs = render(changed, [TEMPLATES])
+    for path, text in outputs.items():
+        if path.endswith(".py"):
+            module = ast.parse(format_file(path, text))
+            assert not any(
+                isinstance(node, ast.Import) and node.names[0].name == "os"
+                for node in ast.walk(module)
+            )
+    tomllib.loads(outputs["pyproject.toml"])
+
+
+def test_black_formats_python_only() -> None:
+    assert format_file("a.py", "x  =  1\n") == "x = 1\n"
+    assert format_file("a.md", "x  =  1\n") == "x  =  1\n"
+
+
+def test_unparsable_output_is_a_template_bug() -> None:
+    with pytest.raises(TemplateBug, match=r"broken\.py"):
+        format_file("broken.py", "def (:\n")
