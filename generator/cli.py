@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.config import find_config
-from generator.diagnostics import Diagnostic, SpecError, display_path
+from generator.diagnostics import Diagnostic, Severity, SpecError, display_path
 from generator.format import TemplateBug
 from generator.pipeline import check_spec, generate
 from generator.write import compare, write
@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _generate(spec, out, templates, package, dry_run=args.command == "check")
     except SpecError as exc:
         _report(exc.diagnostics)
-        errors = sum(1 for d in exc.diagnostics if d.severity.value == "error")
+        errors = sum(1 for d in exc.diagnostics if d.severity is Severity.ERROR)
         print(f"{display_path(spec)}: {errors} error(s); nothing was written", file=sys.stderr)
         return EXIT_PROBLEMS
     except TemplateBug as exc:

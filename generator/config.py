@@ -38,8 +38,8 @@ def find_config(start: Path) -> Config:
 
 def _from_section(section: dict[str, object], base: Path) -> Config:
     templates = section.get("templates", [])
-    extra = [templates] if isinstance(templates, str) else list(templates)  # type: ignore[call-overload]
-    dirs = [base / str(d) for d in extra]
+    listed = [templates] if isinstance(templates, str) else templates
+    dirs = [base / str(d) for d in listed] if isinstance(listed, list) else []
     if BUILTIN_TEMPLATES not in [d.resolve() for d in dirs]:
         dirs.append(BUILTIN_TEMPLATES)
     package = section.get("package")
