@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from http import HTTPStatus
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,13 @@ class TypeRef:
     annotation: str
     label: str
     constraints: tuple[Constraint, ...] = ()
+    hint: str = ""
+    """The annotation without validation rules (``Annotated`` dropped), where it differs."""
+
+    @property
+    def plain(self) -> str:
+        """The type for signatures: what a caller passes, rules aside."""
+        return self.hint or self.annotation
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,16 @@ class ModelField:
     @property
     def annotation(self) -> str:
         return self.type.annotation if self.required else f"{self.type.annotation} | None"
+
+    @property
+    def hint(self) -> str:
+        """The type a caller passes for it."""
+        return self.type.plain if self.required else f"{self.type.plain} | None"
+
+    @property
+    def doc(self) -> str:
+        """One line on it for a docstring: wire name, type, rules, description."""
+        return _describe(self.wire_name, [], self.type, self.required, self.description)
 
     @property
     def aliased(self) -> bool:
@@ -114,8 +132,20 @@ class Parameter:
     required: bool
     description: str
     type: TypeRef
-    session_field: str | None
-    """The session value that supplies it (``x-session-field``), if any."""
+    session_attribute: str | None
+    """The session attribute that supplies it (from ``x-session-field``), if any."""
+
+    @property
+    def hint(self) -> str:
+        """The type a caller passes for it."""
+        return self.type.plain if self.required else f"{self.type.plain} | None"
+
+    @property
+    def doc(self) -> str:
+        """One line on it for a docstring: wire name, place, type, rules, description."""
+        return _describe(
+            self.wire_name, [self.location], self.type, self.required, self.description
+        )
 
 
 @dataclass(frozen=True)
@@ -127,7 +157,7 @@ class SecurityScheme:
     """The header or cookie name; with ``name_template``, ``{param}`` placeholders in it."""
     name_template: bool
     description: str
-    session_field: str | None
+    session_attribute: str | None
 
 
 @dataclass(frozen=True)
@@ -146,10 +176,61 @@ class Response:
     body: TypeRef | None
     media_types: tuple[str, ...]
     headers: tuple[ResponseHeader, ...]
+    error_class: str | None
+    """The exception class of an error status."""
 
     @property
     def is_error(self) -> bool:
         return self.status[:1] in "45" or self.status == "default"
+
+    @property
+    def is_success(self) -> bool:
+        return self.status[:1] == "2"
+
+
+@dataclass(frozen=True)
+class ErrorClass:
+    """The exception raised (client) or answered (server) for one error status."""
+
+    status: int
+    name: str
+    phrase: str
+
+
+@dataclass(frozen=True)
+class SessionField:
+    """A value a client session holds, named by ``x-session-field`` in the spec."""
+
+    name: str
+    wire_name: str
+    description: str
+    secret: bool
+    """A credential (from a security scheme): kept out of ``repr`` and logs."""
+
+
+@dataclass(frozen=True)
+class AuthParam:
+    """A parameter of an authentication challenge, with its accessor's name."""
+
+    name: str
+    wire_name: str
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A header or query value every call of an operation takes from the session."""
+
+    location: str
+    wire_name: str
+    session_attribute: str
+
+
+@dataclass(frozen=True)
+class PathPart:
+    """A piece of a path template: literal text, or a parameter's value."""
+
+    literal: str
+    parameter: Parameter | None
 
 
 @dataclass(frozen=True)
@@ -176,6 +257,33 @@ class Operation:
     responses: tuple[Response, ...]
     security: tuple[tuple[str, ...], ...]
     """Alternatives (any one suffices), each a set of scheme keys (all needed)."""
+    path_parts: tuple[PathPart, ...]
+    credentials: tuple[Credential, ...]
+    """Session values sent with every call (the first security alternative's, and parameters')."""
+    sends_cookies: bool
+    """Whether the session's cookies go with every call (a cookie security scheme)."""
+    accept: str
+    """The Accept header: the media types of its responses."""
+
+    @property
+    def arguments(self) -> tuple[Parameter, ...]:
+        """Parameters the caller gives (the session supplies the rest), required first."""
+        given = [p for p in self.parameters if p.session_attribute is None]
+        return tuple(sorted(given, key=lambda p: not p.required))
+
+    @property
+    def success(self) -> Response | None:
+        return next((r for r in self.responses if r.is_success), None)
+
+    @property
+    def errors(self) -> tuple[Response, ...]:
+        return tuple(r for r in self.responses if r.is_error)
+
+    @property
+    def result(self) -> str:
+        """The Python type a call returns."""
+        success = self.success
+        return success.body.annotation if success and success.body else "None"
 
 
 @dataclass(frozen=True)
@@ -203,7 +311,14 @@ class Api:
     models: tuple[ObjectModel, ...]
     tags: tuple[Tag, ...]
     security_schemes: tuple[SecurityScheme, ...]
-    error_model: str | None
+    error_model: ObjectModel | None
+    """The model of every error body (``x-error-schema``); its fields are the errors' too."""
+    error_classes: tuple[ErrorClass, ...]
+    session_fields: tuple[SessionField, ...]
+    session_cookies: bool
+    """Whether a session carries cookies (some operation needs a cookie credential)."""
+    auth_params: tuple[AuthParam, ...]
+    """Parameters of ``WWW-Authenticate`` challenges (``x-auth-params``)."""
     typing_imports: tuple[str, ...]
     """What the models module imports from ``typing``."""
     spec_json: str
@@ -222,6 +337,41 @@ class Api:
     def model_names(self) -> tuple[str, ...]:
         """Every class of the models module, in the order it defines them."""
         return tuple(m.name for m in self.enums) + tuple(m.name for m in self.models)
+
+    @property
+    def client_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What the client module imports from the models module, and from ``typing``."""
+        hints = []
+        for operation in self.operations:
+            hints += [p.hint for p in operation.arguments] + [operation.result]
+            if operation.body:
+                hints.append(operation.body.type.plain)
+            if operation.body and operation.body.model:
+                hints += [f.hint for f in operation.body.model.fields]
+        names = set(re.findall(r"[A-Za-z_]\w*", " ".join(hints)))
+        models = naming.export_order({"ApiModel"} | (names & set(self.model_names)))
+        return tuple(models), tuple(sorted(names & {"Literal"}))
+
+    @property
+    def error_exports(self) -> tuple[str, ...]:
+        """The errors module's ``__all__``."""
+        fixed = ["ApiError", "AuthChallenge", "ClientError", "FeatureNotSupportedError"]
+        fixed += ["InvalidResponseError", "RequestTimeoutError", "TransportError"]
+        fixed += ["UnexpectedStatusError", "error_for_status", "error_from_response"]
+        fixed += ["invalid_response"]
+        return tuple(naming.export_order(fixed + [e.name for e in self.error_classes]))
+
+    @property
+    def client_exports(self) -> tuple[str, ...]:
+        """The client module's ``__all__``."""
+        classes = [f"{p}{t.class_prefix}Client" for p in ("", "Async") for t in self.tags]
+        return tuple(naming.export_order(["DEFAULT_TIMEOUT", "AsyncClient", "Client", *classes]))
+
+    @property
+    def error_text_field(self) -> str | None:
+        """The error model field that holds a human message: its first required string."""
+        fields = self.error_model.fields if self.error_model else ()
+        return next((f.name for f in fields if f.required and f.type.annotation == "str"), None)
 
     @property
     def model_exports(self) -> tuple[str, ...]:
@@ -268,6 +418,10 @@ class _Builder:
         self.order: list[str] = []
         self.class_names = _Scope("two schemas share a class name")
         self.typing_imports: set[str] = set()
+        self.error_statuses: set[int] = set()
+        self.auth_params: dict[str, None] = {}
+        self.session_fields: dict[str, SessionField] = {}
+        self.schemes = self._security_schemes()
 
     def build(self) -> Api:
         document = self.document
@@ -275,11 +429,16 @@ class _Builder:
         for name in (document.get("components") or {}).get("schemas") or {}:
             pointer = jp.join("/components/schemas", name)
             self._model(name, jp.resolve(document, pointer), pointer)
+        for name, raw in ((document.get("components") or {}).get("responses") or {}).items():
+            status = str(deref(document, raw).get("x-status", ""))
+            self._response(jp.join("/components/responses", name), status, raw)
         tags = self._tags()
         error_target = document.get("x-error-schema")
         error_model = None
         if isinstance(error_target, str):
-            error_model = self._type({"$ref": error_target}, "/x-error-schema").annotation
+            name = self._type({"$ref": error_target}, "/x-error-schema").annotation
+            model = self.named.get(name)
+            error_model = model if isinstance(model, ObjectModel) else None
         if self.diagnostics:
             raise SpecError(self.diagnostics)
         canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -296,8 +455,12 @@ class _Builder:
             enums=tuple(m for m in models if isinstance(m, EnumModel)),
             models=tuple(m for m in models if isinstance(m, ObjectModel)),
             tags=tags,
-            security_schemes=self._security_schemes(),
+            security_schemes=tuple(self.schemes.values()),
             error_model=error_model,
+            error_classes=tuple(_error_class(status) for status in sorted(self.error_statuses)),
+            session_fields=tuple(self.session_fields[name] for name in sorted(self.session_fields)),
+            session_cookies=any(op.sends_cookies for tag in tags for op in tag.operations),
+            auth_params=tuple(AuthParam(naming.field(p), p) for p in self.auth_params),
             typing_imports=tuple(sorted(self.typing_imports)),
             spec_json=json.dumps(document, indent=2, ensure_ascii=False) + "\n",
         )
@@ -351,9 +514,26 @@ class _Builder:
     ) -> Operation:
         operation_id = operation["operationId"]
         arguments = _Scope(f"operation {operation_id!r} has two arguments with one Python name")
+        arguments.claim("body", "the body parameter", pointer, self)
         parameters = self._parameters(pointer, operation, path_item, arguments)
         body = self._request_body(pointer, operation.get("requestBody"), arguments)
         security = operation.get("security", self.document.get("security") or [])
+        schemes = [
+            self.schemes[key] for key in (security[0] if security else {}) if key in self.schemes
+        ]
+        credentials = [
+            Credential(p.location, p.wire_name, p.session_attribute)
+            for p in parameters
+            if p.session_attribute and p.location in ("header", "query")
+        ] + [
+            Credential(s.location, s.wire_name, s.session_attribute)
+            for s in schemes
+            if s.session_attribute and s.location in ("header", "query")
+        ]
+        responses = tuple(
+            self._response(jp.join(pointer, "responses", status), status, response)
+            for status, response in (operation.get("responses") or {}).items()
+        )
         return Operation(
             operation_id=operation_id,
             name=naming.snake(operation_id, prefix="op"),
@@ -365,11 +545,12 @@ class _Builder:
             feature=_feature(operation.get("x-feature")),
             parameters=parameters,
             body=body,
-            responses=tuple(
-                self._response(jp.join(pointer, "responses", status), status, response)
-                for status, response in (operation.get("responses") or {}).items()
-            ),
+            responses=responses,
             security=tuple(tuple(requirement) for requirement in security),
+            path_parts=_path_parts(path, parameters),
+            credentials=tuple(credentials),
+            sends_cookies=any(s.location == "cookie" for s in schemes),
+            accept=", ".join(dict.fromkeys(m for r in responses for m in r.media_types)),
         )
 
     def _parameters(
@@ -394,7 +575,7 @@ class _Builder:
                     required=bool(parameter.get("required", False)),
                     description=str(parameter.get("description", "")),
                     type=self._type(parameter.get("schema", {}), jp.join(at, "schema")),
-                    session_field=parameter.get("x-session-field"),
+                    session_attribute=self._session_field(parameter, parameter["name"]),
                 )
             )
         return tuple(result)
@@ -437,6 +618,8 @@ class _Builder:
         headers = []
         for name, raw_header in (response.get("headers") or {}).items():
             header = deref(self.document, raw_header)
+            for param in header.get("x-auth-params") or []:
+                self.auth_params.setdefault(str(param))
             headers.append(
                 ResponseHeader(
                     name=naming.field(name),
@@ -446,31 +629,48 @@ class _Builder:
                     type=self._type(header.get("schema", {}), jp.join(pointer, "headers", name)),
                 )
             )
+        error_class = None
+        if status.isdigit() and status[0] in "45":
+            self.error_statuses.add(int(status))
+            error_class = _error_class(int(status)).name
         return Response(
             status=status,
             description=str(response.get("description", "")),
             body=body,
             media_types=tuple(content),
             headers=tuple(headers),
+            error_class=error_class,
         )
 
-    def _security_schemes(self) -> tuple[SecurityScheme, ...]:
+    def _session_field(
+        self, holder: dict[str, Any], description_of: str, *, secret: bool = False
+    ) -> str | None:
+        """The session attribute named by ``x-session-field`` on ``holder``, registered once."""
+        wire_name = holder.get("x-session-field")
+        if not isinstance(wire_name, str):
+            return None
+        name = naming.field(wire_name)
+        self.session_fields.setdefault(
+            name,
+            SessionField(name, wire_name, str(holder.get("description") or description_of), secret),
+        )
+        return name
+
+    def _security_schemes(self) -> dict[str, SecurityScheme]:
         schemes = (self.document.get("components") or {}).get("securitySchemes") or {}
-        result = []
+        result = {}
         for key, raw in schemes.items():
             scheme = deref(self.document, raw)
-            result.append(
-                SecurityScheme(
-                    key=key,
-                    kind=str(scheme.get("type", "")),
-                    location=str(scheme.get("in", "")),
-                    wire_name=str(scheme.get("name", "")),
-                    name_template=scheme.get("x-name-template") is True,
-                    description=str(scheme.get("description", "")),
-                    session_field=scheme.get("x-session-field"),
-                )
+            result[key] = SecurityScheme(
+                key=key,
+                kind=str(scheme.get("type", "")),
+                location=str(scheme.get("in", "")),
+                wire_name=str(scheme.get("name", "")),
+                name_template=scheme.get("x-name-template") is True,
+                description=str(scheme.get("description", "")),
+                session_attribute=self._session_field(scheme, key, secret=True),
             )
-        return tuple(result)
+        return result
 
     # --- schemas ----------------------------------------------------------------------------
 
@@ -576,7 +776,12 @@ class _Builder:
             declared = kinds[0] if len(kinds) == 1 else None
         base = self._base_type(schema, declared, pointer)
         if nullable:
-            return TypeRef(f"{base.annotation} | None", f"{base.label} or null", base.constraints)
+            return TypeRef(
+                f"{base.annotation} | None",
+                f"{base.label} or null",
+                base.constraints,
+                f"{base.plain} | None",
+            )
         return base
 
     def _base_type(self, schema: dict[str, Any], kind: Any, pointer: str) -> TypeRef:
@@ -593,6 +798,7 @@ class _Builder:
                 return TypeRef(
                     " | ".join(dict.fromkeys(m.annotation for m in members)),
                     " or ".join(m.label for m in members),
+                    hint=" | ".join(dict.fromkeys(m.plain for m in members)),
                 )
         if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
             return self._type(schema["allOf"][0], jp.join(pointer, "allOf", 0))
@@ -608,13 +814,16 @@ class _Builder:
                 f"list[{self._annotated(items)}]",
                 f"list of {items.label}",
                 _size_constraints(schema, "minItems", "maxItems", "item"),
+                f"list[{items.plain}]",
             )
         if kind == "object" or "properties" in schema or "additionalProperties" in schema:
             additional = schema.get("additionalProperties")
             if not schema.get("properties") and isinstance(additional, dict):
                 value = self._type(additional, jp.join(pointer, "additionalProperties"))
                 return TypeRef(
-                    f"dict[str, {self._annotated(value)}]", f"dictionary of string to {value.label}"
+                    f"dict[str, {self._annotated(value)}]",
+                    f"dictionary of string to {value.label}",
+                    hint=f"dict[str, {value.plain}]",
                 )
         self.typing_imports.add("Any")
         label = "object" if kind == "object" else "any JSON value"
@@ -627,6 +836,34 @@ class _Builder:
         self.typing_imports.add("Annotated")
         rules = ", ".join(f"{c.keyword}={c.value}" for c in inner.constraints)
         return f"Annotated[{inner.annotation}, Field({rules})]"
+
+
+def _describe(
+    wire_name: str, places: list[str], type_ref: TypeRef, required: bool, description: str
+) -> str:
+    details = [*places, type_ref.label, *(["required"] if required else [])]
+    details += [c.label for c in type_ref.constraints]
+    return f"``{wire_name}`` ({', '.join(details)}). {description}".strip()
+
+
+def _error_class(status: int) -> ErrorClass:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = f"Status {status}"
+    return ErrorClass(status, naming.exception(phrase), phrase)
+
+
+def _path_parts(path: str, parameters: tuple[Parameter, ...]) -> tuple[PathPart, ...]:
+    by_name = {p.wire_name: p for p in parameters if p.location == "path"}
+    parts = []
+    for index, piece in enumerate(PLACEHOLDER.split(path)):
+        if index % 2 == 0:
+            if piece:
+                parts.append(PathPart(piece, None))
+        else:
+            parts.append(PathPart("", by_name[piece]))
+    return tuple(parts)
 
 
 def _doc(description: str, fallback: str) -> str:

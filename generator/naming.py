@@ -26,13 +26,13 @@ RESERVED_CLASS_NAMES = frozenset(
 
 RESERVED_FIELD_NAMES = frozenset(
     {"construct", "copy", "dict", "from_orm", "json", "parse_file", "parse_obj", "parse_raw"}
-    | {"schema", "schema_json", "update_forward_refs", "validate"}
+    | {"schema", "schema_json", "update_forward_refs", "validate", "self"}
     | {"model_config", "model_fields", "model_computed_fields", "model_extra"}
     | {"model_fields_set", "model_construct", "model_copy", "model_dump", "model_dump_json"}
     | {"model_json_schema", "model_parametrized_name", "model_post_init", "model_rebuild"}
     | {"model_validate", "model_validate_json", "model_validate_strings"}
 )
-"""Attributes of pydantic's ``BaseModel`` that a field must not shadow."""
+"""Attributes of pydantic's ``BaseModel`` that a field must not shadow, and ``self``."""
 
 
 def words(name: str) -> list[str]:
@@ -93,6 +93,12 @@ def field(name: str) -> str:
     if result in RESERVED_FIELD_NAMES:
         result += "_"
     return result
+
+
+def exception(phrase: str) -> str:
+    """An exception class for an HTTP status phrase: ``Bad Request`` → ``BadRequestError``."""
+    name = pascal(phrase)
+    return name if name.endswith("Error") else name + "Error"
 
 
 def distribution(title: str) -> str:

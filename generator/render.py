@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
@@ -19,6 +20,7 @@ import jinja2
 from generator.model import Api
 
 SUFFIX = ".jinja"
+LINE_LENGTH = 100
 
 
 def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
@@ -78,14 +80,25 @@ def _inert(char: str) -> str:
 _LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
-def docstring(text: str, indent: int = 0) -> str:
-    """``text`` as the body of a triple-quoted docstring: backslashes and quotes made inert."""
+def docstring(text: str, indent: int = 0, hang: int = 0, width: int = LINE_LENGTH) -> str:
+    """``text`` as (part of) a docstring: made inert, and wrapped to ``width``.
+
+    The template has already indented the first line by ``indent``; every further line is
+    indented by ``indent + hang``.
+    """
     body = "".join(_inert(char) for char in text.replace("\r\n", "\n"))
     body = body.replace('"""', '\\"\\"\\"').strip()
     if body.endswith('"'):
         body = body[:-1] + '\\"'
-    pad = " " * indent
-    return "\n".join((pad + line).rstrip() if line else "" for line in body.splitlines()).lstrip()
+    pad = " " * (indent + hang)
+    lines: list[str] = []
+    for paragraph in body.split("\n"):
+        room = width - (indent if not lines else indent + hang)
+        wrapped = textwrap.wrap(paragraph, max(room, 20), break_long_words=False) or [""]
+        lines += wrapped[:1] + textwrap.wrap(
+            " ".join(wrapped[1:]), max(width - len(pad), 20), break_long_words=False
+        )
+    return "\n".join((pad + line).rstrip() if line else "" for line in lines).lstrip()
 
 
 def toml_string(value: object) -> str:

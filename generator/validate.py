@@ -270,6 +270,22 @@ def error_responses(spec: LoadedSpec) -> Iterator[Diagnostic]:
                     )
 
 
+def response_statuses(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    """A shared response with ``x-status`` is used under that status only."""
+    for site in iter_operations(spec.document):
+        for status, response in (site.operation.get("responses") or {}).items():
+            intended = deref(spec.document, response).get("x-status")
+            if intended is not None and str(intended) != status:
+                at = jp.join(site.pointer, "responses", status)
+                yield error(
+                    "response-status",
+                    f"{ref_target(response) or 'this response'} is for status {intended}, "
+                    f"not {status}",
+                    spec.locate(at),
+                    at,
+                )
+
+
 def enum_names(spec: LoadedSpec) -> Iterator[Diagnostic]:
     """``x-enum-varnames`` and ``x-enum-descriptions`` give one entry per ``enum`` value."""
     for pointer, schema in _walk_dicts(spec.document, ""):
@@ -350,6 +366,7 @@ RULES: tuple[Rule, ...] = (
     operation_tags,
     feature_versions,
     error_responses,
+    response_statuses,
     enum_names,
     request_media_types,
     name_templates,

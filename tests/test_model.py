@@ -73,9 +73,19 @@ def test_operations(api: Api) -> None:
         ("set_agent_type", "POST", Feature("dialer", 3)),
     ]
     update = tag.operations[1]
-    assert [(p.name, p.location, p.session_field) for p in update.parameters] == [
-        ("session_id", "path", "sessionId")
+    assert [(p.name, p.location, p.session_attribute) for p in update.parameters] == [
+        ("session_id", "path", "session_id")
     ]
+    assert update.arguments == ()
+    assert [(c.location, c.wire_name, c.session_attribute) for c in update.credentials] == [
+        ("header", "ININ-ICWS-CSRF-Token", "csrf_token")
+    ]
+    assert update.sends_cookies
+    assert update.result == "None"
+    assert (
+        "".join(p.literal or "{" + p.parameter.wire_name + "}" for p in update.path_parts if p)
+        == update.path
+    )
     assert update.body is not None
     assert update.body.model is not None and update.body.model.name == "UpdateStageParameters"
     assert update.body.media_types == ("application/json", "application/vnd.inin.icws+json")
@@ -96,17 +106,38 @@ def test_responses_keep_the_pages_order_and_words(api: Api) -> None:
     assert ok.body is None and not ok.is_error
     assert ok.description == "The agentTypeParameters request was received."
     assert all(r.is_error and r.body is not None and r.body.annotation == "Error" for r in errors)
+    assert [r.error_class for r in errors] == [
+        "ForbiddenError",
+        "BadRequestError",
+        "UnauthorizedError",
+        "GoneError",
+        "InternalServerError",
+    ]
     unauthorized = next(r for r in errors if r.status == "401")
     assert [(h.wire_name, h.required) for h in unauthorized.headers] == [("WWW-Authenticate", True)]
-    assert api.error_model == "Error"
+    assert api.error_model is not None and api.error_model.name == "Error"
+    assert api.error_text_field == "message"
+    assert [(e.status, e.name) for e in api.error_classes] == [
+        (400, "BadRequestError"),
+        (401, "UnauthorizedError"),
+        (403, "ForbiddenError"),
+        (404, "NotFoundError"),
+        (410, "GoneError"),
+        (500, "InternalServerError"),
+    ]
+    assert [a.name for a in api.auth_params] == ["realm", "location"]
+    assert [(f.name, f.secret) for f in api.session_fields] == [
+        ("csrf_token", True),
+        ("session_id", False),
+    ]
 
 
 def test_security_schemes(api: Api) -> None:
     csrf, cookie = api.security_schemes
-    assert (csrf.location, csrf.wire_name, csrf.session_field) == (
+    assert (csrf.location, csrf.wire_name, csrf.session_attribute) == (
         "header",
         "ININ-ICWS-CSRF-Token",
-        "csrfToken",
+        "csrf_token",
     )
     assert (cookie.location, cookie.wire_name, cookie.name_template) == (
         "cookie",

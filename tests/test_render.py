@@ -48,9 +48,12 @@ def test_one_output_per_template_mirroring_the_tree(api: Api) -> None:
     assert sorted(outputs) == [
         "README.md",
         "icws_api/__init__.py",
+        "icws_api/client.py",
+        "icws_api/errors.py",
         "icws_api/models.py",
         "icws_api/openapi.json",
         "icws_api/py.typed",
+        "icws_api/session.py",
         "pyproject.toml",
     ]
 
