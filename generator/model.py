@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from http import HTTPStatus
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 from generator import __version__, naming

@@ -36,6 +36,7 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     env.filters["docstring"] = docstring
     env.filters["toml"] = toml_string
     env.filters["markdown"] = markdown_text
+    env.filters["code"] = markdown_code
     return env
 
 
@@ -117,3 +118,13 @@ def markdown_text(value: object) -> str:
     return _MARKDOWN_BLOCK_START.sub(
         lambda m: m.group(0) + "\\" if m.group(0)[0].isdigit() else "\\" + m.group(0), text
     )
+
+
+def markdown_code(value: object, table: bool = False) -> str:
+    """``value`` as a Markdown code span, whatever backticks (and, in a table, pipes) it holds."""
+    text = " ".join(str(value).split())
+    if table:
+        text = text.replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

@@ -16,6 +16,7 @@ from generator.load import load
 from generator.model import Api, build
 from generator.render import (
     docstring,
+    markdown_code,
     markdown_text,
     output_path,
     python_literal,
@@ -103,6 +104,17 @@ def test_markdown_text_has_no_markup(text: str) -> None:
     assert "\n" not in escaped
     for char in "<>`*_[]|":
         assert escaped.count(char) == escaped.count("\\" + char)
+
+
+@pytest.mark.parametrize("text", ["plain", "a`b", "``x``", "`edge`", "pipe | inside"])
+def test_code_spans_hold_any_text(text: str) -> None:
+    span = markdown_code(text)
+    fence = span[: len(span) - len(span.lstrip("`"))]
+    assert span.endswith(fence) and fence not in span[len(fence) : -len(fence)]
+
+
+def test_code_spans_in_tables_escape_pipes() -> None:
+    assert markdown_code("a|b", table=True) == "`a\\|b`"
 
 
 def test_hostile_spec_text_generates_valid_python(api: Api) -> None:
