@@ -167,6 +167,7 @@ class ResponseHeader:
     required: bool
     description: str
     type: TypeRef
+    example: str | None
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,8 @@ class ErrorClass:
     status: int
     name: str
     phrase: str
+    headers: tuple[tuple[str, str], ...] = ()
+    """Required response headers the spec gives an example for: a server's defaults."""
 
 
 @dataclass(frozen=True)
@@ -218,11 +221,21 @@ class AuthParam:
 
 @dataclass(frozen=True)
 class Credential:
-    """A header or query value every call of an operation takes from the session."""
+    """A path, header or query value every call of an operation takes from the session."""
 
     location: str
     wire_name: str
     session_attribute: str
+    parameter: str | None = None
+    """The Python name of the parameter, for a path value."""
+
+    @property
+    def what(self) -> str:
+        """How a person names it: ``the ININ-ICWS-CSRF-Token header``."""
+        place = {"path": "path parameter", "query": "query parameter"}.get(
+            self.location, self.location
+        )
+        return f"the {self.wire_name} {place}"
 
 
 @dataclass(frozen=True)
@@ -262,8 +275,34 @@ class Operation:
     """Session values sent with every call (the first security alternative's, and parameters')."""
     sends_cookies: bool
     """Whether the session's cookies go with every call (a cookie security scheme)."""
+    required_cookies: tuple[tuple[PathPart, ...], ...]
+    """Names of the cookies a call must carry, each made of literal text and path values."""
     accept: str
     """The Accept header: the media types of its responses."""
+
+    @property
+    def checked_credentials(self) -> tuple[Credential, ...]:
+        """Session values a server must find in the request (path ones come with the route)."""
+        return tuple(c for c in self.credentials if c.location != "path")
+
+    @property
+    def route(self) -> str:
+        """The path as a route pattern, its parameters named by their Python names."""
+        return "".join(
+            "{" + part.parameter.name + "}" if part.parameter else part.literal
+            for part in self.path_parts
+        )
+
+    @property
+    def success_status(self) -> int:
+        success = self.success
+        return int(success.status) if success and success.status.isdigit() else 200
+
+    @property
+    def not_implemented_error(self) -> str:
+        """The error a server answers with for an operation nobody implemented."""
+        documented = {r.status: r.error_class for r in self.errors}
+        return documented.get("501") or "InternalServerError"
 
     @property
     def arguments(self) -> tuple[Parameter, ...]:
@@ -294,6 +333,14 @@ class Tag:
     description: str
     operations: tuple[Operation, ...]
 
+    @property
+    def server_class(self) -> str:
+        return f"{self.class_prefix}Api"
+
+    @property
+    def mock_class(self) -> str:
+        return f"Mock{self.class_prefix}"
+
 
 @dataclass(frozen=True)
 class Api:
@@ -323,6 +370,8 @@ class Api:
     """What the models module imports from ``typing``."""
     spec_json: str
     """The bundled spec as JSON, shipped inside the package."""
+    default_port: int
+    """The port of the first server the spec lists (8000 when it names none)."""
 
     @property
     def operations(self) -> tuple[Operation, ...]:
@@ -348,8 +397,22 @@ class Api:
                 hints.append(operation.body.type.plain)
             if operation.body and operation.body.model:
                 hints += [f.hint for f in operation.body.model.fields]
+        models, typing = self._imports(hints)
+        return tuple(naming.export_order({"ApiModel", *models})), typing
+
+    @property
+    def server_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What the server module imports from the models module, and from ``typing``."""
+        hints = []
+        for operation in self.operations:
+            hints += [p.hint for p in operation.arguments] + [operation.result]
+            if operation.body:
+                hints.append(operation.body.type.plain)
+        return self._imports(hints)
+
+    def _imports(self, hints: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         names = set(re.findall(r"[A-Za-z_]\w*", " ".join(hints)))
-        models = naming.export_order({"ApiModel"} | (names & set(self.model_names)))
+        models = naming.export_order(names & set(self.model_names))
         return tuple(models), tuple(sorted(names & {"Literal"}))
 
     @property
@@ -362,10 +425,47 @@ class Api:
         return tuple(naming.export_order(fixed + [e.name for e in self.error_classes]))
 
     @property
+    def server_error_imports(self) -> tuple[str, ...]:
+        """What the server module imports from the errors module."""
+        used = {op.not_implemented_error for op in self.operations}
+        used |= {"ApiError", "BadRequestError", "UnauthorizedError", "error_for_status"}
+        return tuple(naming.export_order(used))
+
+    @property
+    def server_exports(self) -> tuple[str, ...]:
+        """The server module's ``__all__``."""
+        names = ["MAX_BODY_BYTES", "Authenticate", "RequestContext", "create_app"]
+        return tuple(naming.export_order(names + [t.server_class for t in self.tags]))
+
+    @property
+    def testing_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What the testing module imports from the models module, and from the server module."""
+        models = naming.export_order({"ApiModel", *self.server_imports[0]})
+        server = naming.export_order(
+            ["RequestContext", "create_app"] + [t.server_class for t in self.tags]
+        )
+        return tuple(models), tuple(server)
+
+    @property
+    def testing_exports(self) -> tuple[str, ...]:
+        """The testing module's ``__all__``."""
+        names = ["Call", "Mocks", "create_mock_app"] + [t.mock_class for t in self.tags]
+        return tuple(naming.export_order(names))
+
+    @property
     def client_exports(self) -> tuple[str, ...]:
         """The client module's ``__all__``."""
         classes = [f"{p}{t.class_prefix}Client" for p in ("", "Async") for t in self.tags]
         return tuple(naming.export_order(["DEFAULT_TIMEOUT", "AsyncClient", "Client", *classes]))
+
+    @property
+    def error_media_type(self) -> str:
+        """The media type error bodies are sent as."""
+        for operation in self.operations:
+            for response in operation.errors:
+                if response.media_types:
+                    return response.media_types[0]
+        return "application/json"
 
     @property
     def error_text_field(self) -> str | None:
@@ -418,7 +518,7 @@ class _Builder:
         self.order: list[str] = []
         self.class_names = _Scope("two schemas share a class name")
         self.typing_imports: set[str] = set()
-        self.error_statuses: set[int] = set()
+        self.error_statuses: dict[int, dict[str, str]] = {}
         self.auth_params: dict[str, None] = {}
         self.session_fields: dict[str, SessionField] = {}
         self.schemes = self._security_schemes()
@@ -457,12 +557,16 @@ class _Builder:
             tags=tags,
             security_schemes=tuple(self.schemes.values()),
             error_model=error_model,
-            error_classes=tuple(_error_class(status) for status in sorted(self.error_statuses)),
+            error_classes=tuple(
+                _error_class(status, tuple(self.error_statuses[status].items()))
+                for status in sorted(self.error_statuses)
+            ),
             session_fields=tuple(self.session_fields[name] for name in sorted(self.session_fields)),
             session_cookies=any(op.sends_cookies for tag in tags for op in tag.operations),
             auth_params=tuple(AuthParam(naming.field(p), p) for p in self.auth_params),
             typing_imports=tuple(sorted(self.typing_imports)),
             spec_json=json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+            default_port=_default_port(document),
         )
 
     # --- operations -------------------------------------------------------------------------
@@ -522,9 +626,9 @@ class _Builder:
             self.schemes[key] for key in (security[0] if security else {}) if key in self.schemes
         ]
         credentials = [
-            Credential(p.location, p.wire_name, p.session_attribute)
+            Credential(p.location, p.wire_name, p.session_attribute, p.name)
             for p in parameters
-            if p.session_attribute and p.location in ("header", "query")
+            if p.session_attribute and p.location in ("path", "header", "query")
         ] + [
             Credential(s.location, s.wire_name, s.session_attribute)
             for s in schemes
@@ -550,6 +654,15 @@ class _Builder:
             path_parts=_path_parts(path, parameters),
             credentials=tuple(credentials),
             sends_cookies=any(s.location == "cookie" for s in schemes),
+            required_cookies=tuple(
+                (
+                    _name_parts(s.wire_name, parameters)
+                    if s.name_template
+                    else (PathPart(s.wire_name, None),)
+                )
+                for s in schemes
+                if s.location == "cookie"
+            ),
             accept=", ".join(dict.fromkeys(m for r in responses for m in r.media_types)),
         )
 
@@ -627,11 +740,15 @@ class _Builder:
                     required=bool(header.get("required", False)),
                     description=str(header.get("description", "")),
                     type=self._type(header.get("schema", {}), jp.join(pointer, "headers", name)),
+                    example=str(header["example"]) if "example" in header else None,
                 )
             )
         error_class = None
         if status.isdigit() and status[0] in "45":
-            self.error_statuses.add(int(status))
+            examples = self.error_statuses.setdefault(int(status), {})
+            for header in headers:
+                if header.required and header.example is not None:
+                    examples.setdefault(header.wire_name, header.example)
             error_class = _error_class(int(status)).name
         return Response(
             status=status,
@@ -846,12 +963,17 @@ def _describe(
     return f"``{wire_name}`` ({', '.join(details)}). {description}".strip()
 
 
-def _error_class(status: int) -> ErrorClass:
+def _error_class(status: int, headers: tuple[tuple[str, str], ...] = ()) -> ErrorClass:
     try:
         phrase = HTTPStatus(status).phrase
     except ValueError:
         phrase = f"Status {status}"
-    return ErrorClass(status, naming.exception(phrase), phrase)
+    return ErrorClass(status, naming.exception(phrase), phrase, headers)
+
+
+def _name_parts(name: str, parameters: tuple[Parameter, ...]) -> tuple[PathPart, ...]:
+    """A templated name (``icws_{sessionId}``) as literal text and path parameters."""
+    return _path_parts(name, parameters)
 
 
 def _path_parts(path: str, parameters: tuple[Parameter, ...]) -> tuple[PathPart, ...]:
@@ -864,6 +986,12 @@ def _path_parts(path: str, parameters: tuple[Parameter, ...]) -> tuple[PathPart,
         else:
             parts.append(PathPart("", by_name[piece]))
     return tuple(parts)
+
+
+def _default_port(document: dict[str, Any]) -> int:
+    servers = document.get("servers") or [{}]
+    match = re.search(r"://[^/:]*:(\d+)", str(servers[0].get("url", "")))
+    return int(match.group(1)) if match else 8000
 
 
 def _doc(description: str, fallback: str) -> str:

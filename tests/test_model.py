@@ -78,8 +78,14 @@ def test_operations(api: Api) -> None:
     ]
     assert update.arguments == ()
     assert [(c.location, c.wire_name, c.session_attribute) for c in update.credentials] == [
-        ("header", "ININ-ICWS-CSRF-Token", "csrf_token")
+        ("path", "sessionId", "session_id"),
+        ("header", "ININ-ICWS-CSRF-Token", "csrf_token"),
     ]
+    assert [c.what for c in update.checked_credentials] == ["the ININ-ICWS-CSRF-Token header"]
+    (cookie,) = update.required_cookies
+    assert [p.literal or p.parameter.name for p in cookie if p.literal or p.parameter] == ["icws_", "session_id"]
+    assert update.route == "/icws/{session_id}/dialer/update-stage"
+    assert (update.success_status, update.not_implemented_error) == (200, "InternalServerError")
     assert update.sends_cookies
     assert update.result == "None"
     assert (

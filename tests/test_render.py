@@ -54,7 +54,10 @@ def test_one_output_per_template_mirroring_the_tree(api: Api) -> None:
         "icws_api/models.py",
         "icws_api/openapi.json",
         "icws_api/py.typed",
+        "icws_api/server/__init__.py",
+        "icws_api/server/__main__.py",
         "icws_api/session.py",
+        "icws_api/testing.py",
         "pyproject.toml",
     ]
 

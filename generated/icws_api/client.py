@@ -129,7 +129,7 @@ class _Context:
             return self.http.send(request)
         except httpx.TimeoutException as exc:
             raise RequestTimeoutError(f"{operation}: no answer in time ({exc})") from exc
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise TransportError(f"{operation}: {type(exc).__name__}: {exc}") from exc
 
 
@@ -454,7 +454,7 @@ class _AsyncContext:
             return await self.http.send(request)
         except httpx.TimeoutException as exc:
             raise RequestTimeoutError(f"{operation}: no answer in time ({exc})") from exc
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise TransportError(f"{operation}: {type(exc).__name__}: {exc}") from exc
 
 
