@@ -7,6 +7,7 @@ document into an :class:`Api`, reporting names that collide as diagnostics.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -50,6 +51,8 @@ class TypeRef:
     constraints: tuple[Constraint, ...] = ()
     hint: str = ""
     """The annotation without validation rules (``Annotated`` dropped), where it differs."""
+    nullable: bool = False
+    """Whether ``null`` is a value (the annotation then already admits ``None``)."""
 
     @property
     def plain(self) -> str:
@@ -68,12 +71,17 @@ class ModelField:
 
     @property
     def annotation(self) -> str:
-        return self.type.annotation if self.required else f"{self.type.annotation} | None"
+        """The model's annotation: an optional field left out is None, but null is refused."""
+        if self.required or self.type.nullable:
+            return self.type.annotation
+        return f"Annotated[{self.type.annotation} | None, NotNull]"
 
     @property
     def hint(self) -> str:
         """The type a caller passes for it."""
-        return self.type.plain if self.required else f"{self.type.plain} | None"
+        if self.required or self.type.nullable:
+            return self.type.plain
+        return f"{self.type.plain} | None"
 
     @property
     def doc(self) -> str:
@@ -476,7 +484,7 @@ class Api:
     @property
     def model_exports(self) -> tuple[str, ...]:
         """The models module's ``__all__``."""
-        return tuple(naming.export_order(("ApiModel", *self.model_names)))
+        return tuple(naming.export_order(("ApiModel", "NotNull", *self.model_names)))
 
 
 def build(spec: LoadedSpec, package: str | None = None) -> Api:
@@ -564,10 +572,54 @@ class _Builder:
             session_fields=tuple(self.session_fields[name] for name in sorted(self.session_fields)),
             session_cookies=any(op.sends_cookies for tag in tags for op in tag.operations),
             auth_params=tuple(AuthParam(naming.field(p), p) for p in self.auth_params),
-            typing_imports=tuple(sorted(self.typing_imports)),
-            spec_json=json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+            typing_imports=tuple(
+                sorted(
+                    self.typing_imports
+                    | {
+                        "Annotated"
+                        for m in models
+                        if isinstance(m, ObjectModel)
+                        for f in m.fields
+                        if f.annotation.startswith("Annotated[")
+                    }
+                )
+            ),
+            spec_json=json.dumps(self._published(), indent=2, ensure_ascii=False) + "\n",
             default_port=_default_port(document),
         )
+
+    def _published(self) -> dict[str, Any]:
+        """The bundled document as shipped: titled inline schemas moved to ``components/schemas``.
+
+        Each then stands once, referenced where it was written, so that other tools name one
+        model for it (a body offered as two media types is no longer two schemas).
+        """
+        document = copy.deepcopy(self.document)
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        hoisted = {}
+        for class_name, (pointer, schema) in self.named_sources.items():
+            model = self.named.get(class_name)
+            if (
+                model
+                and not pointer.startswith("/components/schemas/")
+                and model.wire_name not in schemas
+            ):
+                hoisted[model.wire_name] = schema
+
+        def moved(node: Any, top: bool = False) -> Any:
+            if isinstance(node, dict):
+                title = node.get("title")
+                if not top and isinstance(title, str) and hoisted.get(title) == node:
+                    return {"$ref": "#" + jp.join("/components/schemas", title)}
+                return {key: moved(value) for key, value in node.items()}
+            if isinstance(node, list):
+                return [moved(item) for item in node]
+            return node
+
+        document = moved(document)
+        for title, schema in hoisted.items():
+            document["components"]["schemas"][title] = moved(schema, top=True)
+        return dict(document)
 
     # --- operations -------------------------------------------------------------------------
 
@@ -898,6 +950,7 @@ class _Builder:
                 f"{base.label} or null",
                 base.constraints,
                 f"{base.plain} | None",
+                nullable=True,
             )
         return base
 

@@ -5,14 +5,16 @@
 Fields use Python names; each wire name is the field's alias, used to parse and to dump:
 ``Model.model_validate_json(raw)`` reads wire JSON and
 ``model.model_dump(mode="json", exclude_unset=True)`` writes it, leaving out unset optional fields.
-Validation is strict: a value of the wrong JSON type is rejected, not converted.
+Validation is strict: a value of the wrong JSON type is rejected, not converted, and an optional
+field is either left out or given a value (null only where the spec allows it).
 """
 
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 __all__ = [
     "AgentType",
@@ -20,15 +22,27 @@ __all__ = [
     "ApiModel",
     "Error",
     "MarkCallForFinishingParameters",
+    "NotNull",
     "UpdateStageParameters",
 ]
 
 
+def _refuse_null(value: object) -> object:
+    if value is None:
+        raise ValueError("null is not allowed here; leave the field out instead")
+    return value
+
+
+NotNull = BeforeValidator(_refuse_null)
+"""Marks an optional field whose value, when given, must not be null."""
+
+
 class ApiModel(BaseModel):
-    """Base of every model: strict types, Python names or wire names in, wire names out."""
+    """Base of every model: strict JSON types (no NaN), Python or wire names in, wire names out."""
 
     model_config = ConfigDict(
         strict=True,
+        allow_inf_nan=False,
         validate_by_name=True,
         validate_by_alias=True,
         serialize_by_alias=True,
@@ -54,7 +68,7 @@ class AgentType(IntEnum):
 class Error(ApiModel):
     """Provides additional detail for an error."""
 
-    error_id: str | None = Field(
+    error_id: Annotated[str | None, NotNull] = Field(
         default=None,
         validation_alias="errorId",
         serialization_alias="errorId",
@@ -75,7 +89,7 @@ class MarkCallForFinishingParameters(ApiModel):
         description="Call ID of the call to mark for finishing.",
     )
 
-    call_attributes: dict[str, str] | None = Field(
+    call_attributes: Annotated[dict[str, str] | None, NotNull] = Field(
         default=None,
         validation_alias="callAttributes",
         serialization_alias="callAttributes",
@@ -92,7 +106,7 @@ class MarkCallForFinishingParameters(ApiModel):
 class UpdateStageParameters(ApiModel):
     """The ``updateStageParameters`` representation."""
 
-    agent_id: str | None = Field(
+    agent_id: Annotated[str | None, NotNull] = Field(
         default=None,
         validation_alias="agentId",
         serialization_alias="agentId",

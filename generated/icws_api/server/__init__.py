@@ -320,24 +320,25 @@ def _json_response(result: Any, status: int, media_type: str) -> Response:
     return Response(content, status_code=status, media_type=f"{media_type}; charset=utf-8")
 
 
-def _error_response(error: ApiError) -> Response:
-    headers = dict(_ERROR_HEADERS.get(error.status_code, {}))
+def _error_response(error: ApiError, headers: Mapping[str, str] | None = None) -> Response:
+    """The answer for ``error``: its status, the error body and its status's headers."""
+    merged = {**_ERROR_HEADERS.get(error.status_code, {}), **(headers or {})}
     if error.challenge is not None:
-        headers["WWW-Authenticate"] = str(error.challenge)
+        merged["WWW-Authenticate"] = str(error.challenge)
     content = error.to_body().model_dump_json(exclude_unset=True).encode()
     return Response(
-        content, status_code=error.status_code, headers=headers, media_type=_ERROR_MEDIA_TYPE
+        content, status_code=error.status_code, headers=merged, media_type=_ERROR_MEDIA_TYPE
     )
 
 
 async def _http_exception(request: Request, exc: Exception) -> Response:
     """Routing failures (no such path, wrong method) answer with the error body too."""
-    status = exc.status_code if isinstance(exc, HTTPException) else 500
-    detail = exc.detail if isinstance(exc, HTTPException) else "Internal Server Error"
-    error_class = error_for_status(status)
-    return _error_response(
-        error_class(message=f"{detail}: {request.method} {request.url.path}", status_code=status)
+    if not isinstance(exc, HTTPException):
+        raise exc
+    error = error_for_status(exc.status_code)(
+        message=f"{exc.detail}: {request.method} {request.url.path}", status_code=exc.status_code
     )
+    return _error_response(error, exc.headers)
 
 
 def _guarded(endpoint: _Endpoint, operation: str) -> _Endpoint:
