@@ -484,7 +484,7 @@ class Api:
     @property
     def model_exports(self) -> tuple[str, ...]:
         """The models module's ``__all__``."""
-        return tuple(naming.export_order(("ApiModel", "NotNull", *self.model_names)))
+        return tuple(naming.export_order(("ApiModel", "Integral", "NotNull", *self.model_names)))
 
 
 def build(spec: LoadedSpec, package: str | None = None) -> Api:
@@ -928,14 +928,14 @@ class _Builder:
             if jp.parent(target) == "/components/schemas":
                 resolved = jp.resolve(self.document, target)
                 name = self._model(jp.split(target)[-1], resolved, target)
-                return TypeRef(name, _label(resolved, name))
+                return self._named_type(name, resolved)
             return self._type(deref(self.document, raw), target)
         schema = raw if isinstance(raw, dict) else {}
         if isinstance(schema.get("title"), str) and (
             schema.get("type") == "object" or "properties" in schema or "enum" in schema
         ):
             name = self._model(schema["title"], schema, pointer)
-            return TypeRef(name, _label(schema, name))
+            return self._named_type(name, schema)
         declared = schema.get("type")
         nullable = bool(schema.get("nullable")) or (
             isinstance(declared, list) and "null" in declared
@@ -953,6 +953,21 @@ class _Builder:
                 nullable=True,
             )
         return base
+
+    def _named_type(self, name: str, schema: dict[str, Any]) -> TypeRef:
+        if _enum_base(schema) == "IntEnum":
+            return self._integral(TypeRef(name, _label(schema, name)))
+        return TypeRef(name, _label(schema, name))
+
+    def _integral(self, integer: TypeRef) -> TypeRef:
+        """An integer type that also takes JSON numbers with no fractional part (``3.0``)."""
+        self.typing_imports.add("Annotated")
+        return TypeRef(
+            f"Annotated[{integer.annotation}, Integral]",
+            integer.label,
+            integer.constraints,
+            integer.annotation,
+        )
 
     def _base_type(self, schema: dict[str, Any], kind: Any, pointer: str) -> TypeRef:
         if "enum" in schema:
@@ -976,7 +991,9 @@ class _Builder:
             return TypeRef("str", "string", _string_constraints(schema))
         if kind == "boolean":
             return TypeRef("bool", "boolean")
-        if kind in ("integer", "number"):
+        if kind == "integer":
+            return self._integral(_number(schema, kind))
+        if kind == "number":
             return _number(schema, kind)
         if kind == "array":
             items = self._type(schema.get("items", {}), jp.join(pointer, "items"))

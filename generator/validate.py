@@ -14,6 +14,10 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from jsonschema_path import SchemaPath
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.schemas import schema_v30, schema_v31
+from openapi_spec_validator.schemas.backend.jsonschema import (
+    create_validator as jsonschema_validator,
+)
 from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
 from openapi_spec_validator.validation.validators import SpecValidator
 
@@ -112,15 +116,18 @@ def _located(keyword_class: type) -> type:
     return type(keyword_class.__name__, (keyword_class,), {"__call__": __call__})
 
 
-def _with_locations(validator_class: type[SpecValidator]) -> type[SpecValidator]:
+def _with_locations(validator_class: type[SpecValidator], schema: Any) -> type[SpecValidator]:
+    """``validator_class`` with located errors, on the jsonschema backend whatever is installed
+    (jsonschema-rs, which schemathesis brings, reports errors without their paths)."""
     keywords = {name: _located(cls) for name, cls in validator_class.keyword_validators.items()}
-    return type(validator_class.__name__, (validator_class,), {"keyword_validators": keywords})
+    attributes = {"keyword_validators": keywords, "schema_validator": jsonschema_validator(schema)}
+    return type(validator_class.__name__, (validator_class,), attributes)
 
 
 _DIALECT = Draft202012Validator(Draft202012Validator.META_SCHEMA)
 _LOCATED_VALIDATORS = {
-    "3.0": _with_locations(OpenAPIV30SpecValidator),
-    "3.1": _with_locations(OpenAPIV31SpecValidator),
+    "3.0": _with_locations(OpenAPIV30SpecValidator, schema_v30),
+    "3.1": _with_locations(OpenAPIV31SpecValidator, schema_v31),
 }
 
 

@@ -31,10 +31,10 @@ def test_models_from_the_seed_pages(api: Api) -> None:
         "AgentTypeParameters",
     )
     fields = {f.name: f for f in model(api, "UpdateStageParameters").fields}
-    assert [(f.wire_name, f.annotation, f.required) for f in fields.values()] == [
-        ("agentId", "str | None", False),
-        ("newStageId", "int", True),
-        ("campaignId", "str", True),
+    assert [(f.wire_name, f.annotation, f.hint, f.required) for f in fields.values()] == [
+        ("agentId", "Annotated[str | None, NotNull]", "str | None", False),
+        ("newStageId", "Annotated[int, Integral]", "int", True),
+        ("campaignId", "str", "str", True),
     ]
     bounds = {c.keyword: c.value for c in fields["new_stage_id"].type.constraints}
     assert bounds == {"ge": "-2147483648", "le": "2147483647"}
@@ -43,7 +43,7 @@ def test_models_from_the_seed_pages(api: Api) -> None:
 
 def test_dictionary_enum_and_bounded_list(api: Api) -> None:
     attributes = model(api, "MarkCallForFinishingParameters").fields[1]
-    assert (attributes.wire_name, attributes.annotation) == (
+    assert (attributes.wire_name, attributes.hint) == (
         "callAttributes",
         "dict[str, str] | None",
     )
@@ -83,7 +83,10 @@ def test_operations(api: Api) -> None:
     ]
     assert [c.what for c in update.checked_credentials] == ["the ININ-ICWS-CSRF-Token header"]
     (cookie,) = update.required_cookies
-    assert [p.literal or p.parameter.name for p in cookie if p.literal or p.parameter] == ["icws_", "session_id"]
+    assert [p.literal or p.parameter.name for p in cookie if p.literal or p.parameter] == [
+        "icws_",
+        "session_id",
+    ]
     assert update.route == "/icws/{session_id}/dialer/update-stage"
     assert (update.success_status, update.not_implemented_error) == (200, "InternalServerError")
     assert update.sends_cookies
@@ -192,14 +195,14 @@ def test_schema_types(tmp_path: Path) -> None:
         for f in thing.fields
     }
     assert types == {
-        "id": ("int", ["ge=0", "le=9223372036854775807"]),
+        "id": ("Annotated[int, Integral]", ["ge=0", "le=9223372036854775807"]),
         "tags": ("list[Annotated[str, Field(min_length=2)]]", []),
         "maybe": ("str | None", []),
         "size": ("float", ["lt=10"]),
         "kind": ("Literal['a', 'b']", []),
-        "either": ("str | bool | None", []),
+        "either": ("Annotated[str | bool | None, NotNull]", []),
         "parent": ("Thing", []),
-        "free": ("Any | None", []),
+        "free": ("Annotated[Any | None, NotNull]", []),
     }
     assert api.typing_imports == ("Annotated", "Any", "Literal")
 

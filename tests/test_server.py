@@ -14,18 +14,32 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from icws_api import AsyncClient, Client, Session
+from icws_api.errors import (
+    ApiError,
+    AuthChallenge,
+    ForbiddenError,
+    GoneError,
+    InternalServerError,
+    UnauthorizedError,
+)
+from icws_api.models import (
+    AgentType,
+    AgentTypeParameters,
+    MarkCallForFinishingParameters,
+    UpdateStageParameters,
+)
+from icws_api.server import DialerApi, RequestContext, create_app
+from icws_api.testing import Mocks, create_mock_app
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from icws_api import AsyncClient, Client, Session
-from icws_api.errors import ApiError, AuthChallenge, ForbiddenError, GoneError, InternalServerError, UnauthorizedError
-from icws_api.models import AgentType, AgentTypeParameters, MarkCallForFinishingParameters, UpdateStageParameters
-from icws_api.server import DialerApi, RequestContext, create_app
-from icws_api.testing import Mocks, create_mock_app
 from tests.conftest import GENERATED
 from tests.loopback import LoopbackServer
 
-SESSION = Session(session_id="1731001", csrf_token="token-abc", cookies={"icws_1731001": "cookie-xyz"})
+SESSION = Session(
+    session_id="1731001", csrf_token="token-abc", cookies={"icws_1731001": "cookie-xyz"}
+)
 
 
 @pytest.fixture(scope="module")
@@ -44,13 +58,22 @@ def mocks(mock_server: tuple[str, Mocks]) -> Mocks:
 def test_every_operation_blocking(mock_server: tuple[str, Mocks], mocks: Mocks) -> None:
     with Client(mock_server[0], session=SESSION) as client:
         assert client.dialer.update_stage(new_stage_id=3, campaign_id="c1") is None
-        client.dialer.mark_call_for_finishing(call_id="c", campaign_id="k", call_attributes={"a": "b"})
+        client.dialer.mark_call_for_finishing(
+            call_id="c", campaign_id="k", call_attributes={"a": "b"}
+        )
         client.dialer.set_agent_type(agent_type=AgentType.FINISHING, campaign_ids=["k", "l"])
     update, mark, agent = mocks.dialer.calls
-    assert (update.operation, update.body) == ("updateStage", UpdateStageParameters(new_stage_id=3, campaign_id="c1"))
+    assert (update.operation, update.body) == (
+        "updateStage",
+        UpdateStageParameters(new_stage_id=3, campaign_id="c1"),
+    )
     assert update.body.model_fields_set == {"new_stage_id", "campaign_id"}
-    assert mark.body == MarkCallForFinishingParameters(call_id="c", campaign_id="k", call_attributes={"a": "b"})
-    assert agent.body == AgentTypeParameters(agent_type=AgentType.FINISHING, campaign_ids=["k", "l"])
+    assert mark.body == MarkCallForFinishingParameters(
+        call_id="c", campaign_id="k", call_attributes={"a": "b"}
+    )
+    assert agent.body == AgentTypeParameters(
+        agent_type=AgentType.FINISHING, campaign_ids=["k", "l"]
+    )
     assert isinstance(agent.body.agent_type, AgentType)
     context = update.context
     assert (context.session_id, context.csrf_token) == ("1731001", "token-abc")
@@ -93,7 +116,10 @@ class Strict(DialerApi):
 @pytest.fixture(scope="module")
 def strict_server() -> Iterator[str]:
     async def only_token_abc(ctx: RequestContext) -> bool:
-        return ctx.csrf_token == "token-abc" and ctx.cookies.get(f"icws_{ctx.session_id}") == "cookie-xyz"
+        return (
+            ctx.csrf_token == "token-abc"
+            and ctx.cookies.get(f"icws_{ctx.session_id}") == "cookie-xyz"
+        )
 
     with LoopbackServer(create_app(dialer=Strict(), authenticate=only_token_abc)) as running:
         yield running.url
@@ -108,7 +134,11 @@ def strict_server() -> Iterator[str]:
     ],
 )
 def test_errors_raised_in_handlers_arrive_as_the_same_class(
-    strict_server: str, campaign: str, error_class: type[ApiError], message: str, error_id: str | None
+    strict_server: str,
+    campaign: str,
+    error_class: type[ApiError],
+    message: str,
+    error_id: str | None,
 ) -> None:
     with Client(strict_server, session=SESSION) as client, pytest.raises(error_class) as caught:
         client.dialer.update_stage(new_stage_id=1, campaign_id=campaign)
@@ -116,35 +146,58 @@ def test_errors_raised_in_handlers_arrive_as_the_same_class(
     response = caught.value.response
     assert response is not None
     assert response.headers["content-type"] == "application/vnd.inin.icws+json; charset=utf-8"
-    assert json.loads(response.content) == {"message": message, **({"errorId": error_id} if error_id else {})}
+    assert json.loads(response.content) == {
+        "message": message,
+        **({"errorId": error_id} if error_id else {}),
+    }
 
 
 def test_401_from_a_handler_carries_the_challenge(strict_server: str) -> None:
-    with Client(strict_server, session=SESSION) as client, pytest.raises(UnauthorizedError) as caught:
+    with (
+        Client(strict_server, session=SESSION) as client,
+        pytest.raises(UnauthorizedError) as caught,
+    ):
         client.dialer.update_stage(new_stage_id=1, campaign_id="expired")
-    assert caught.value.challenge == AuthChallenge("ICWS", {"realm": "ICWS", "location": "/ICWS/connection"})
+    assert caught.value.challenge == AuthChallenge(
+        "ICWS", {"realm": "ICWS", "location": "/ICWS/connection"}
+    )
 
 
-def test_unexpected_exceptions_answer_500_and_leak_nothing(strict_server: str, caplog: pytest.LogCaptureFixture) -> None:
-    with Client(strict_server, session=SESSION) as client, pytest.raises(InternalServerError) as caught:
+def test_unexpected_exceptions_answer_500_and_leak_nothing(
+    strict_server: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with (
+        Client(strict_server, session=SESSION) as client,
+        pytest.raises(InternalServerError) as caught,
+    ):
         client.dialer.update_stage(new_stage_id=1, campaign_id="bug")
     assert caught.value.message == "An unexpected error occurred while processing the request."
     assert caught.value.response is not None
-    assert b"secret" not in caught.value.response.content and b"Traceback" not in caught.value.response.content
+    assert (
+        b"secret" not in caught.value.response.content
+        and b"Traceback" not in caught.value.response.content
+    )
 
 
 def test_operations_nobody_implemented_say_so(strict_server: str) -> None:
-    with Client(strict_server, session=SESSION) as client, pytest.raises(InternalServerError) as caught:
+    with (
+        Client(strict_server, session=SESSION) as client,
+        pytest.raises(InternalServerError) as caught,
+    ):
         client.dialer.set_agent_type(agent_type=AgentType.REGULAR, campaign_ids=["k"])
     assert caught.value.message == "setAgentType is not implemented by this server"
 
 
 def test_authenticate_rejects_wrong_credentials(strict_server: str) -> None:
-    wrong = Session(session_id="1731001", csrf_token="forged", cookies={"icws_1731001": "cookie-xyz"})
+    wrong = Session(
+        session_id="1731001", csrf_token="forged", cookies={"icws_1731001": "cookie-xyz"}
+    )
     with Client(strict_server, session=wrong) as client, pytest.raises(UnauthorizedError) as caught:
         client.dialer.update_stage(new_stage_id=1, campaign_id="c")
     assert caught.value.message == "The session credentials are not valid."
-    assert caught.value.challenge is not None and caught.value.challenge.location == "/ICWS/connection"
+    assert (
+        caught.value.challenge is not None and caught.value.challenge.location == "/ICWS/connection"
+    )
 
 
 def test_a_synchronous_authenticate_works_too() -> None:
@@ -159,7 +212,10 @@ def test_a_synchronous_authenticate_works_too() -> None:
 def test_the_app_mounts_into_another_asgi_app() -> None:
     mocks = Mocks()
     outer = Starlette(routes=[Mount("/proxy", app=create_mock_app(mocks))])
-    with LoopbackServer(outer) as running, Client(running.url + "/proxy", session=SESSION) as client:
+    with (
+        LoopbackServer(outer) as running,
+        Client(running.url + "/proxy", session=SESSION) as client,
+    ):
         client.dialer.update_stage(new_stage_id=1, campaign_id="c")
     assert [call.operation for call in mocks.dialer.calls] == ["updateStage"]
 
@@ -168,8 +224,20 @@ def test_python_dash_m_server_serves_the_mock() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "icws_api.server", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    process = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(GENERATED)}, start_new_session=True)
+    command = [
+        sys.executable,
+        "-m",
+        "icws_api.server",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(
+        command, env={**os.environ, "PYTHONPATH": str(GENERATED)}, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + 20
         while True:

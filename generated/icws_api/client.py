@@ -103,7 +103,7 @@ def _result(response: httpx.Response, model: type[_Model]) -> _Model:
     if not _JSON_MEDIA_TYPE.match(response.headers.get("Content-Type", "")):
         raise invalid_response(response, "the body is not JSON")
     try:
-        return model.model_validate_json(response.content)
+        return model.model_validate_json(response.content, by_alias=True, by_name=False)
     except ValidationError as exc:
         raise invalid_response(
             response, f"the body is not a valid {model.__name__}: {exc}"

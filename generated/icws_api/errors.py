@@ -192,7 +192,7 @@ def error_from_response(response: httpx.Response) -> ApiError:
     challenge = AuthChallenge.parse(response.headers.get("WWW-Authenticate", ""))
     error_class = error_for_status(response.status_code)
     try:
-        body = Error.model_validate_json(response.content)
+        body = Error.model_validate_json(response.content, by_alias=True, by_name=False)
     except ValidationError:
         pass
     else:

@@ -21,6 +21,7 @@ __all__ = [
     "AgentTypeParameters",
     "ApiModel",
     "Error",
+    "Integral",
     "MarkCallForFinishingParameters",
     "NotNull",
     "UpdateStageParameters",
@@ -35,6 +36,16 @@ def _refuse_null(value: object) -> object:
 
 NotNull = BeforeValidator(_refuse_null)
 """Marks an optional field whose value, when given, must not be null."""
+
+
+def _integral(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Integral = BeforeValidator(_integral)
+"""Marks an integer: a JSON number with no fractional part (``3.0``) is one, as in JSON Schema."""
 
 
 class ApiModel(BaseModel):
@@ -113,7 +124,7 @@ class UpdateStageParameters(ApiModel):
         description="UserId of the Agent on the interaction.",
     )
 
-    new_stage_id: int = Field(
+    new_stage_id: Annotated[int, Integral] = Field(
         validation_alias="newStageId",
         serialization_alias="newStageId",
         ge=-2147483648,
@@ -131,7 +142,7 @@ class UpdateStageParameters(ApiModel):
 class AgentTypeParameters(ApiModel):
     """The ``agentTypeParameters`` representation."""
 
-    agent_type: AgentType = Field(
+    agent_type: Annotated[AgentType, Integral] = Field(
         validation_alias="agentType",
         serialization_alias="agentType",
         description="The type of agent to set.",

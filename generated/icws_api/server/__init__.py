@@ -269,7 +269,7 @@ class _Guard:
             sent = content_type or "no content type"
             raise _bad_request(f"The request body must be sent as {allowed}, not {sent}.")
         try:
-            return _adapter(kind).validate_json(raw)
+            return _adapter(kind).validate_json(raw, by_alias=True, by_name=False)
         except ValidationError as exc:
             raise _bad_request(_describe(exc)) from None
 
