@@ -48,7 +48,10 @@ def test_dictionary_enum_and_bounded_list(api: Api) -> None:
         "dict[str, str] | None",
     )
     agent_type, campaign_ids = model(api, "AgentTypeParameters").fields
-    assert agent_type.annotation == "AgentType"
+    assert (agent_type.annotation, agent_type.hint) == (
+        "Annotated[AgentType, Integral]",
+        "AgentType",
+    )
     assert campaign_ids.annotation == "list[str]"
     assert [(c.keyword, c.value, c.label) for c in campaign_ids.type.constraints] == [
         ("min_length", "1", "at least 1 item")
