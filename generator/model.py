@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from urllib.parse import quote, urlencode
 from typing import Any
 
 from generator import __version__, naming
@@ -61,6 +62,14 @@ class TypeRef:
 
 
 @dataclass(frozen=True)
+class Example:
+    """An example value, as compact JSON and as a Python expression."""
+
+    json: str
+    python: str
+
+
+@dataclass(frozen=True)
 class ModelField:
     name: str
     wire_name: str
@@ -68,6 +77,8 @@ class ModelField:
     required: bool
     description: str
     feature: Feature | None
+    example: Example | None = None
+    """The spec's example, or a made-up one for a required field."""
 
     @property
     def annotation(self) -> str:
@@ -142,6 +153,7 @@ class Parameter:
     type: TypeRef
     session_attribute: str | None
     """The session attribute that supplies it (from ``x-session-field``), if any."""
+    example: Example | None = None
 
     @property
     def hint(self) -> str:
@@ -166,6 +178,10 @@ class SecurityScheme:
     name_template: bool
     description: str
     session_attribute: str | None
+    origin: str
+    """Where a client gets the value (``x-obtained-from``)."""
+    example: str
+    """A value for examples (``x-example``)."""
 
 
 @dataclass(frozen=True)
@@ -217,6 +233,7 @@ class SessionField:
     description: str
     secret: bool
     """A credential (from a security scheme): kept out of ``repr`` and logs."""
+    example: str
 
 
 @dataclass(frozen=True)
@@ -287,6 +304,14 @@ class Operation:
     """Names of the cookies a call must carry, each made of literal text and path values."""
     accept: str
     """The Accept header: the media types of its responses."""
+    slug: str
+    """A name for its documentation page and anchor, unique in the API."""
+    example_arguments: tuple[tuple[str, str], ...]
+    """Keyword arguments of an example call: (Python name, Python expression)."""
+    example_body: str | None
+    """The example call's body, as compact JSON."""
+    example_path: str
+    """The example call's path, with its query."""
 
     @property
     def checked_credentials(self) -> tuple[Credential, ...]:
@@ -380,6 +405,10 @@ class Api:
     """The bundled spec as JSON, shipped inside the package."""
     default_port: int
     """The port of the first server the spec lists (8000 when it names none)."""
+    example_base_url: str
+    """The first server's URL, its variables at their defaults."""
+    example_cookies: tuple[tuple[str, str], ...]
+    """Session cookies of the examples: (name, value)."""
 
     @property
     def operations(self) -> tuple[Operation, ...]:
@@ -586,6 +615,8 @@ class _Builder:
             ),
             spec_json=json.dumps(self._published(), indent=2, ensure_ascii=False) + "\n",
             default_port=_default_port(document),
+            example_base_url=_example_base_url(document),
+            example_cookies=self._example_cookies(),
         )
 
     def _published(self) -> dict[str, Any]:
@@ -716,7 +747,44 @@ class _Builder:
                 if s.location == "cookie"
             ),
             accept=", ".join(dict.fromkeys(m for r in responses for m in r.media_types)),
+            slug=f"{naming.snake(tag)}.{naming.snake(operation_id, prefix='op')}",
+            **self._operation_example(path, parameters, body),
         )
+
+    def _operation_example(
+        self, path: str, parameters: tuple[Parameter, ...], body: RequestBody | None
+    ) -> dict[str, Any]:
+        """An example call: its arguments, body and path (session values from the session's)."""
+        arguments = [
+            (p.name, p.example.python) for p in parameters if p.example and not p.session_attribute
+        ]
+        wire: dict[str, Any] = {}
+        if body and body.model:
+            for model_field in body.model.fields:
+                if model_field.example:
+                    arguments.append((model_field.name, model_field.example.python))
+                    wire[model_field.wire_name] = json.loads(model_field.example.json)
+
+        def value(parameter: Parameter) -> str:
+            session = self.session_fields.get(parameter.session_attribute or "")
+            if session:
+                return session.example
+            return str(json.loads(parameter.example.json)) if parameter.example else ""
+
+        concrete = "".join(
+            quote(value(part.parameter), safe="") if part.parameter else part.literal
+            for part in _path_parts(path, parameters)
+        )
+        query = urlencode(
+            [(p.wire_name, value(p)) for p in parameters if p.location == "query" and p.example]
+        )
+        return {
+            "example_arguments": tuple(arguments),
+            "example_body": (
+                json.dumps(wire, separators=(",", ":")) if body and body.model else None
+            ),
+            "example_path": concrete + ("?" + query if query else ""),
+        }
 
     def _parameters(
         self, pointer: str, operation: dict[str, Any], path_item: dict[str, Any], arguments: _Scope
@@ -741,6 +809,11 @@ class _Builder:
                     description=str(parameter.get("description", "")),
                     type=self._type(parameter.get("schema", {}), jp.join(at, "schema")),
                     session_attribute=self._session_field(parameter, parameter["name"]),
+                    example=self._example(
+                        parameter,
+                        self._type(parameter.get("schema", {}), jp.join(at, "schema")),
+                        made_up=bool(parameter.get("required")),
+                    ),
                 )
             )
         return tuple(result)
@@ -811,6 +884,18 @@ class _Builder:
             error_class=error_class,
         )
 
+    def _example_cookies(self) -> tuple[tuple[str, str], ...]:
+        """The cookies an example session carries: one per cookie scheme, its name filled in."""
+        examples = {f.wire_name: f.example for f in self.session_fields.values()}
+        cookies = []
+        for scheme in self.schemes.values():
+            if scheme.location == "cookie":
+                name = scheme.wire_name
+                if scheme.name_template:
+                    name = PLACEHOLDER.sub(lambda m: examples.get(m.group(1), m.group(0)), name)
+                cookies.append((name, scheme.example))
+        return tuple(cookies)
+
     def _session_field(
         self, holder: dict[str, Any], description_of: str, *, secret: bool = False
     ) -> str | None:
@@ -819,9 +904,10 @@ class _Builder:
         if not isinstance(wire_name, str):
             return None
         name = naming.field(wire_name)
+        example = holder.get("example") or holder.get("x-example") or f"example-{wire_name}"
+        description = str(holder.get("description") or description_of)
         self.session_fields.setdefault(
-            name,
-            SessionField(name, wire_name, str(holder.get("description") or description_of), secret),
+            name, SessionField(name, wire_name, description, secret, str(example))
         )
         return name
 
@@ -838,6 +924,8 @@ class _Builder:
                 name_template=scheme.get("x-name-template") is True,
                 description=str(scheme.get("description", "")),
                 session_attribute=self._session_field(scheme, key, secret=True),
+                origin=str(scheme.get("x-obtained-from", "")),
+                example=str(scheme.get("x-example") or f"example-{key}"),
             )
         return result
 
@@ -901,14 +989,16 @@ class _Builder:
             name = naming.field(prop)
             scope.claim(name, prop, at, self)
             resolved = deref(self.document, raw)
+            field_type = self._type(raw, at)
             fields.append(
                 ModelField(
                     name=name,
                     wire_name=prop,
-                    type=self._type(raw, at),
+                    type=field_type,
                     required=prop in required,
                     description=str(resolved.get("description", "")),
                     feature=_feature(resolved.get("x-feature")),
+                    example=self._example(resolved, field_type, made_up=prop in required),
                 )
             )
         additional = schema.get("additionalProperties")
@@ -953,6 +1043,30 @@ class _Builder:
                 nullable=True,
             )
         return base
+
+    def _example(
+        self, holder: dict[str, Any], type_ref: TypeRef, *, made_up: bool
+    ) -> Example | None:
+        """The example of a property or parameter: the spec's, else (if ``made_up``) one made up."""
+        value = _explicit_example(holder) or _explicit_example(
+            deref(self.document, holder.get("schema", holder))
+        )
+        if value is None and made_up:
+            value = (_made_up_example(self.document, holder.get("schema", holder), 0),)
+        if value is None:
+            return None
+        return Example(
+            json.dumps(value[0], separators=(",", ":")), self._python_example(type_ref, value[0])
+        )
+
+    def _python_example(self, type_ref: TypeRef, value: Any) -> str:
+        """``value`` as a Python expression of the type a caller passes."""
+        enum = self.named.get(type_ref.plain)
+        if isinstance(enum, EnumModel):
+            member = next((m for m in enum.members if m.value == repr(value)), None)
+            if member is not None:
+                return f"{enum.name}.{member.name}"
+        return _python_value(value)
 
     def _named_type(self, name: str, schema: dict[str, Any]) -> TypeRef:
         if _enum_base(schema) == "IntEnum":
@@ -1056,6 +1170,73 @@ def _path_parts(path: str, parameters: tuple[Parameter, ...]) -> tuple[PathPart,
         else:
             parts.append(PathPart("", by_name[piece]))
     return tuple(parts)
+
+
+def _python_value(value: Any) -> str:
+    """A JSON value as Python source, strings in double quotes."""
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_python_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        pairs = (f"{json.dumps(str(k))}: {_python_value(v)}" for k, v in value.items())
+        return "{" + ", ".join(pairs) + "}"
+    return repr(value)
+
+
+def _explicit_example(schema: Any) -> tuple[Any] | None:
+    """The example a spec node gives itself (``example``, or the first of ``examples``)."""
+    if not isinstance(schema, dict):
+        return None
+    if "example" in schema:
+        return (schema["example"],)
+    examples = schema.get("examples")
+    if isinstance(examples, list) and examples:
+        return (examples[0],)
+    return None
+
+
+def _made_up_example(document: dict[str, Any], raw: Any, depth: int) -> Any:
+    """A value the schema accepts: its example, default or first enum value, or one by type."""
+    schema = deref(document, raw)
+    if not isinstance(schema, dict) or depth > 8:
+        return None
+    for found in (_explicit_example(schema), (schema["default"],) if "default" in schema else None):
+        if found is not None:
+            return found[0]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    kind = schema.get("type")
+    kind = next((k for k in kind if k != "null"), None) if isinstance(kind, list) else kind
+    if kind == "string":
+        return "string" + "x" * max(int(schema.get("minLength", 0)) - 6, 0)
+    if kind in ("integer", "number"):
+        low = schema.get("minimum", 1 if kind == "integer" else 1.5)
+        return low if isinstance(low, int | float) else 1
+    if kind == "boolean":
+        return True
+    if kind == "array":
+        item = _made_up_example(document, schema.get("items", {}), depth + 1)
+        return [item] * max(int(schema.get("minItems", 1)), 1)
+    properties = schema.get("properties") or {}
+    if properties:
+        required = schema.get("required") or []
+        return {
+            name: _made_up_example(document, properties[name], depth + 1)
+            for name in properties
+            if name in required
+        }
+    if isinstance(schema.get("additionalProperties"), dict):
+        return {"key": _made_up_example(document, schema["additionalProperties"], depth + 1)}
+    return {}
+
+
+def _example_base_url(document: dict[str, Any]) -> str:
+    servers = document.get("servers") or [{"url": "http://localhost:8000"}]
+    url = str(servers[0].get("url", ""))
+    for name, variable in (servers[0].get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str(variable.get("default", "")))
+    return url.rstrip("/")
 
 
 def _default_port(document: dict[str, Any]) -> int:
