@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: all generate validate check lint test clean
+.PHONY: all generate validate check lint test browser clean
 
 all: generate
 
@@ -28,8 +28,13 @@ lint: $(STAMP)
 	$(PY) -m black --check --quiet generator tests
 	$(PY) -m mypy
 
-test: check lint
+test: check lint browser
 	$(PY) -m pytest
+
+# Headless Chromium for the docs' browser tests: Debian's package, installed when missing.
+browser:
+	@command -v chromium >/dev/null || { \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

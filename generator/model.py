@@ -8,13 +8,14 @@ document into an :class:`Api`, reporting names that collide as diagnostics.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from urllib.parse import quote, urlencode
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from generator import __version__, naming
 from generator import pointer as jp
@@ -54,6 +55,10 @@ class TypeRef:
     """The annotation without validation rules (``Annotated`` dropped), where it differs."""
     nullable: bool = False
     """Whether ``null`` is a value (the annotation then already admits ``None``)."""
+    model: str | None = None
+    """The generated class it names, if any."""
+    choices: tuple[str, ...] = ()
+    """The values an enumeration allows, with their names: ``1 = Regular``."""
 
     @property
     def plain(self) -> str:
@@ -312,6 +317,16 @@ class Operation:
     """The example call's body, as compact JSON."""
     example_path: str
     """The example call's path, with its query."""
+    example_headers: tuple[tuple[str, str], ...]
+    """The example call's headers on the wire, credentials included."""
+    security_schemes: tuple[SecurityScheme, ...]
+    """The credentials a call needs (the first security alternative)."""
+
+    @property
+    def example_imports(self) -> tuple[str, ...]:
+        """Classes the example's Python arguments name."""
+        code = " ".join(python for _, python in self.example_arguments)
+        return tuple(sorted(set(re.findall(r"\b([A-Z]\w*)\.", code))))
 
     @property
     def checked_credentials(self) -> tuple[Credential, ...]:
@@ -418,6 +433,11 @@ class Api:
     def enum_bases(self) -> tuple[str, ...]:
         """The ``enum`` classes the enumerations derive from."""
         return tuple(sorted({enum.base for enum in self.enums}))
+
+    @property
+    def all_models(self) -> tuple[EnumModel | ObjectModel, ...]:
+        """Enumerations, then object models."""
+        return (*self.enums, *self.models)
 
     @property
     def model_names(self) -> tuple[str, ...]:
@@ -748,11 +768,17 @@ class _Builder:
             ),
             accept=", ".join(dict.fromkeys(m for r in responses for m in r.media_types)),
             slug=f"{naming.snake(tag)}.{naming.snake(operation_id, prefix='op')}",
-            **self._operation_example(path, parameters, body),
+            security_schemes=tuple(schemes),
+            **self._operation_example(path, parameters, body, schemes, responses),
         )
 
     def _operation_example(
-        self, path: str, parameters: tuple[Parameter, ...], body: RequestBody | None
+        self,
+        path: str,
+        parameters: tuple[Parameter, ...],
+        body: RequestBody | None,
+        schemes: list[SecurityScheme],
+        responses: tuple[Response, ...],
     ) -> dict[str, Any]:
         """An example call: its arguments, body and path (session values from the session's)."""
         arguments = [
@@ -778,7 +804,24 @@ class _Builder:
         query = urlencode(
             [(p.wire_name, value(p)) for p in parameters if p.location == "query" and p.example]
         )
+        headers = [
+            (s.wire_name, self.session_fields[s.session_attribute].example)
+            for s in schemes
+            if s.location == "header" and s.session_attribute in self.session_fields
+        ]
+        headers += [
+            (p.wire_name, value(p)) for p in parameters if p.location == "header" and p.example
+        ]
+        cookies = "; ".join(f"{name}={v}" for name, v in self._example_cookies())
+        if cookies and any(s.location == "cookie" for s in schemes):
+            headers.append(("Cookie", cookies))
+        if body:
+            headers.append(("Content-Type", body.media_types[0]))
+        accept = ", ".join(dict.fromkeys(m for r in responses for m in r.media_types))
+        if accept:
+            headers.append(("Accept", accept))
         return {
+            "example_headers": tuple(headers),
             "example_arguments": tuple(arguments),
             "example_body": (
                 json.dumps(wire, separators=(",", ":")) if body and body.model else None
@@ -1069,25 +1112,33 @@ class _Builder:
         return _python_value(value)
 
     def _named_type(self, name: str, schema: dict[str, Any]) -> TypeRef:
-        if _enum_base(schema) == "IntEnum":
-            return self._integral(TypeRef(name, _label(schema, name)))
-        return TypeRef(name, _label(schema, name))
+        model = self.named.get(name)
+        choices = (
+            tuple(f"{m.value} = {m.label}" for m in model.members)
+            if isinstance(model, EnumModel)
+            else ()
+        )
+        named = TypeRef(name, _label(schema, name), model=name, choices=choices)
+        return self._integral(named) if _enum_base(schema) == "IntEnum" else named
 
     def _integral(self, integer: TypeRef) -> TypeRef:
         """An integer type that also takes JSON numbers with no fractional part (``3.0``)."""
         self.typing_imports.add("Annotated")
-        return TypeRef(
-            f"Annotated[{integer.annotation}, Integral]",
-            integer.label,
-            integer.constraints,
-            integer.annotation,
+        return dataclasses.replace(
+            integer,
+            annotation=f"Annotated[{integer.annotation}, Integral]",
+            hint=integer.annotation,
         )
 
     def _base_type(self, schema: dict[str, Any], kind: Any, pointer: str) -> TypeRef:
         if "enum" in schema:
             self.typing_imports.add("Literal")
             values = ", ".join(repr(v) for v in schema["enum"])
-            return TypeRef(f"Literal[{values}]", "one of " + values)
+            return TypeRef(
+                f"Literal[{values}]",
+                "one of " + values,
+                choices=tuple(json.dumps(v) for v in schema["enum"]),
+            )
         for keyword in ("oneOf", "anyOf"):
             if isinstance(schema.get(keyword), list):
                 members = [

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import textwrap
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
 import jinja2
@@ -37,17 +38,43 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     env.filters["toml"] = toml_string
     env.filters["markdown"] = markdown_text
     env.filters["code"] = markdown_code
+    env.filters["fenced"] = markdown_fenced
+    env.filters["shell"] = shlex.quote
     return env
 
 
 def render(api: Api, template_dirs: Sequence[Path]) -> dict[str, str]:
-    """Every output file's text, keyed by its path relative to the output folder."""
+    """Every output file's text, keyed by its path relative to the output folder.
+
+    A template whose path holds ``{operation}`` or ``{model}`` renders once per operation or per
+    model (with it in the context as ``operation`` and ``tag``, or ``model``), named by its slug.
+    """
     env = environment(template_dirs)
     outputs: dict[str, str] = {}
     for name in sorted(env.list_templates(filter_func=_renders)):
+        template = env.get_template(name)
         path = output_path(name, api)
-        outputs[path] = env.get_template(name).render(api=api)
+        placeholder = next((p for p in _COLLECTIONS if p in path), None)
+        if placeholder is None:
+            outputs[path] = template.render(api=api)
+            continue
+        for slug, context in _COLLECTIONS[placeholder](api):
+            outputs[_checked(path.replace(placeholder, slug))] = template.render(api=api, **context)
     return outputs
+
+
+def _per_operation(api: Api) -> list[tuple[str, dict[str, object]]]:
+    return [(op.slug, {"operation": op, "tag": tag}) for tag in api.tags for op in tag.operations]
+
+
+def _per_model(api: Api) -> list[tuple[str, dict[str, object]]]:
+    return [(model.name, {"model": model}) for model in api.all_models]
+
+
+_COLLECTIONS: dict[str, Callable[[Api], list[tuple[str, dict[str, object]]]]] = {
+    "{operation}": _per_operation,
+    "{model}": _per_model,
+}
 
 
 def _renders(name: str) -> bool:
@@ -56,17 +83,24 @@ def _renders(name: str) -> bool:
 
 
 def output_path(template_name: str, api: Api) -> str:
-    """Where a template's output goes: placeholders filled, the ``.jinja`` suffix dropped."""
-    path = template_name[: -len(SUFFIX)].replace("{package}", api.package)
+    """Where a template's output goes: ``{package}`` filled, the ``.jinja`` suffix dropped."""
+    return _checked(template_name[: -len(SUFFIX)].replace("{package}", api.package))
+
+
+def _checked(path: str) -> str:
     pure = PurePosixPath(path)
-    if pure.is_absolute() or ".." in pure.parts:
-        raise ValueError(f"template {template_name!r} would write outside the output folder")
+    if pure.is_absolute() or ".." in pure.parts or "\\" in path:
+        raise ValueError(f"{path!r} would be written outside the output folder")
     return str(pure)
 
 
 def python_literal(value: object) -> str:
-    """A Python literal for ``value``: spec text can never end the string early."""
-    return repr(value)
+    """A Python literal for ``value`` (spec text can never end the string early); strings in
+    double quotes where that needs no escape, as black would write them."""
+    literal = repr(value)
+    if isinstance(value, str) and literal.startswith("'") and '"' not in value:
+        return '"' + literal[1:-1] + '"'
+    return literal
 
 
 def _inert(char: str) -> str:
@@ -128,3 +162,9 @@ def markdown_code(value: object, table: bool = False) -> str:
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def markdown_fenced(code: str, language: str = "") -> str:
+    """``code`` as a fenced Markdown block, its fence longer than any backtick run inside."""
+    fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", code)), default=0) + 1)
+    return f"{fence}{language}\n{code.rstrip()}\n{fence}"

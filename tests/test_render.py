@@ -48,6 +48,16 @@ def test_one_output_per_template_mirroring_the_tree(api: Api) -> None:
     outputs = render(api, [TEMPLATES])
     assert sorted(outputs) == [
         "README.md",
+        "docs/endpoints/dialer.mark_call_for_finishing.md",
+        "docs/endpoints/dialer.set_agent_type.md",
+        "docs/endpoints/dialer.update_stage.md",
+        "docs/index.html",
+        "docs/index.md",
+        "docs/models/AgentType.md",
+        "docs/models/AgentTypeParameters.md",
+        "docs/models/Error.md",
+        "docs/models/MarkCallForFinishingParameters.md",
+        "docs/models/UpdateStageParameters.md",
         "icws_api/__init__.py",
         "icws_api/client.py",
         "icws_api/errors.py",
@@ -60,6 +70,16 @@ def test_one_output_per_template_mirroring_the_tree(api: Api) -> None:
         "icws_api/testing.py",
         "pyproject.toml",
     ]
+
+
+def test_per_item_templates_render_once_per_item(tmp_path: Path, api: Api) -> None:
+    (tmp_path / "ops").mkdir()
+    (tmp_path / "ops" / "{operation}.txt.jinja").write_text("{{ tag.name }} {{ operation.operation_id }}")
+    (tmp_path / "{model}.txt.jinja").write_text("{{ model.wire_name }}")
+    outputs = render(api, [tmp_path])
+    assert outputs["ops/dialer.update_stage.txt"] == "dialer updateStage"
+    assert outputs["AgentType.txt"] == "agentType"
+    assert len(outputs) == len(api.operations) + len(api.all_models)
 
 
 def test_output_paths_never_leave_the_output_folder(api: Api) -> None:
