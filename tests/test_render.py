@@ -74,7 +74,9 @@ def test_one_output_per_template_mirroring_the_tree(api: Api) -> None:
 
 def test_per_item_templates_render_once_per_item(tmp_path: Path, api: Api) -> None:
     (tmp_path / "ops").mkdir()
-    (tmp_path / "ops" / "{operation}.txt.jinja").write_text("{{ tag.name }} {{ operation.operation_id }}")
+    (tmp_path / "ops" / "{operation}.txt.jinja").write_text(
+        "{{ tag.name }} {{ operation.operation_id }}"
+    )
     (tmp_path / "{model}.txt.jinja").write_text("{{ model.wire_name }}")
     outputs = render(api, [tmp_path])
     assert outputs["ops/dialer.update_stage.txt"] == "dialer updateStage"
