@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: all generate validate check lint test browser clean
+.PHONY: all generate validate check lint test browser new-endpoint clean
 
 all: generate
 
@@ -35,6 +35,10 @@ test: check lint browser
 browser:
 	@command -v chromium >/dev/null || { \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+# make new-endpoint METHOD=POST ENDPOINT='/icws/{sessionId}/dialer/log-off' TAG=dialer OPERATION=logOff
+new-endpoint: $(STAMP)
+	$(PY) -m generator new-endpoint --method "$(METHOD)" --path '$(ENDPOINT)' --tag "$(TAG)" --operation-id "$(OPERATION)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -12,6 +12,7 @@ from generator.config import find_config
 from generator.diagnostics import Diagnostic, Severity, SpecError, display_path
 from generator.format import TemplateBug
 from generator.pipeline import check_spec, generate
+from generator.scaffold import NewEndpoint, ScaffoldError, scaffold
 from generator.write import compare, write
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -26,6 +27,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     templates = tuple(Path(t) for t in args.templates) + config.templates
     package = args.package or config.package
     try:
+        if args.command == "new-endpoint":
+            endpoint = NewEndpoint(args.method, args.path, args.tag, args.operation_id)
+            created = scaffold(spec, endpoint, templates)
+            print(f"{display_path(created)}: written, and its line added to {display_path(spec)}")
+            print("fill in what the page says, then run `make`")
+            return EXIT_OK
         if args.command == "validate":
             return _validate(spec, package)
         return _generate(spec, out, templates, package, dry_run=args.command == "check")
@@ -36,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except TemplateBug as exc:
         print(f"internal error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except ScaffoldError as exc:
+        print(f"new-endpoint: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
 
 
@@ -100,5 +110,19 @@ def _parser() -> argparse.ArgumentParser:
             help="a template folder layered over the configured ones (repeatable)",
         )
         command.add_argument("--package", metavar="NAME", help="import package name to generate")
-    parser.set_defaults(out=None)
+    new = commands.add_parser(
+        "new-endpoint",
+        help="scaffold an endpoint file and add its line to the root document",
+        description="Write spec/paths/<tag>/<name>.yaml for a new endpoint, referencing the spec's "
+        "shared parameters and responses, and add its one line under `paths:`.",
+    )
+    new.add_argument("--spec", metavar="ROOT", help="root document of the spec")
+    new.add_argument("--method", required=True, help="HTTP method, e.g. POST")
+    new.add_argument(
+        "--path", required=True, help="path template, e.g. /icws/{sessionId}/dialer/log-off"
+    )
+    new.add_argument("--tag", required=True, help="the tag that groups it, e.g. dialer")
+    new.add_argument("--operation-id", required=True, help="operationId, e.g. logOff")
+    new.add_argument("--templates", metavar="DIR", action="append", default=[])
+    parser.set_defaults(out=None, package=None)
     return parser

@@ -40,6 +40,7 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     env.filters["code"] = markdown_code
     env.filters["fenced"] = markdown_fenced
     env.filters["shell"] = shlex.quote
+    env.filters["json"] = json.dumps
     return env
 
 
