@@ -84,6 +84,8 @@ class ModelField:
     feature: Feature | None
     example: Example | None = None
     """The spec's example, or a made-up one for a required field."""
+    const: str | None = None
+    """The one value it may have (a JSON Schema ``const``), as a Python literal."""
 
     @property
     def annotation(self) -> str:
@@ -122,6 +124,11 @@ class ObjectModel:
     @property
     def doc(self) -> str:
         return _doc(self.description, f"The ``{self.wire_name}`` representation.")
+
+    @property
+    def constants(self) -> tuple[ModelField, ...]:
+        """Fields with one possible value: filled in when made in Python, required in JSON."""
+        return tuple(f for f in self.fields if f.const is not None)
 
 
 @dataclass(frozen=True)
@@ -197,6 +204,8 @@ class ResponseHeader:
     description: str
     type: TypeRef
     example: str | None
+    session_attribute: str | None = None
+    """The session value it carries (``x-session-field``), on a session-creating answer."""
 
 
 @dataclass(frozen=True)
@@ -208,6 +217,8 @@ class Response:
     headers: tuple[ResponseHeader, ...]
     error_class: str | None
     """The exception class of an error status."""
+    alternate_hosts: str | None = None
+    """The body field naming hosts to try instead (``x-alternate-hosts``)."""
 
     @property
     def is_error(self) -> bool:
@@ -227,6 +238,8 @@ class ErrorClass:
     phrase: str
     headers: tuple[tuple[str, str], ...] = ()
     """Required response headers the spec gives an example for: a server's defaults."""
+    body: str | None = None
+    """The model of its body where that is not the error representation (``x-error-schema: false``)."""
 
 
 @dataclass(frozen=True)
@@ -269,6 +282,16 @@ class Credential:
 
 
 @dataclass(frozen=True)
+class FeaturesList:
+    """Where an answer lists the server's features (``x-features``): Python field names."""
+
+    list_field: str
+    name_field: str
+    version_field: str
+    entry_model: str
+
+
+@dataclass(frozen=True)
 class PathPart:
     """A piece of a path template: literal text, or a parameter's value."""
 
@@ -283,6 +306,8 @@ class RequestBody:
     """The model when the body is an object model, whose fields become keyword arguments."""
     required: bool
     media_types: tuple[str, ...]
+    options: tuple[ObjectModel, ...] = ()
+    """For a body that is one of several object models: those models."""
 
 
 @dataclass(frozen=True)
@@ -321,6 +346,12 @@ class Operation:
     """The example call's headers on the wire, credentials included."""
     security_schemes: tuple[SecurityScheme, ...]
     """The credentials a call needs (the first security alternative)."""
+    session_role: str | None = None
+    """``create`` or ``delete`` for the operations that start and end a session (``x-session``)."""
+    features_list: FeaturesList | None = None
+    """For the operation listing the server's features: where they are in its answer."""
+    session_from_body: tuple[tuple[str, str], ...] = ()
+    """(session attribute, answer field) pairs a session-creating answer fills a session with."""
 
     @property
     def example_imports(self) -> tuple[str, ...]:
@@ -332,6 +363,10 @@ class Operation:
     def checked_credentials(self) -> tuple[Credential, ...]:
         """Session values a server must find in the request (path ones come with the route)."""
         return tuple(c for c in self.credentials if c.location != "path")
+
+    @property
+    def path_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "path")
 
     @property
     def route(self) -> str:
@@ -424,6 +459,31 @@ class Api:
     """The first server's URL, its variables at their defaults."""
     example_cookies: tuple[tuple[str, str], ...]
     """Session cookies of the examples: (name, value)."""
+    session_cookies_named: tuple[tuple[tuple[str, str | None], ...], ...]
+    """Names of the session's cookies, as (literal, session attribute) pieces."""
+
+    @property
+    def session_create(self) -> Operation | None:
+        return next((op for op in self.operations if op.session_role == "create"), None)
+
+    @property
+    def session_delete(self) -> Operation | None:
+        return next((op for op in self.operations if op.session_role == "delete"), None)
+
+    @property
+    def features_operation(self) -> Operation | None:
+        return next((op for op in self.operations if op.features_list), None)
+
+    @property
+    def feature_versions(self) -> tuple[tuple[str, int], ...]:
+        """Each feature the operations need, at the highest version any of them needs."""
+        versions: dict[str, int] = {}
+        for op in self.operations:
+            if op.feature:
+                versions[op.feature.name] = max(
+                    versions.get(op.feature.name, 0), op.feature.version
+                )
+        return tuple(sorted(versions.items()))
 
     @property
     def operations(self) -> tuple[Operation, ...]:
@@ -576,6 +636,7 @@ class _Builder:
         self.class_names = _Scope("two schemas share a class name")
         self.typing_imports: set[str] = set()
         self.error_statuses: dict[int, dict[str, str]] = {}
+        self.own_error_bodies: dict[int, str] = {}
         self.auth_params: dict[str, None] = {}
         self.session_fields: dict[str, SessionField] = {}
         self.schemes = self._security_schemes()
@@ -615,7 +676,10 @@ class _Builder:
             security_schemes=tuple(self.schemes.values()),
             error_model=error_model,
             error_classes=tuple(
-                _error_class(status, tuple(self.error_statuses[status].items()))
+                dataclasses.replace(
+                    _error_class(status, tuple(self.error_statuses[status].items())),
+                    body=self.own_error_bodies.get(status),
+                )
                 for status in sorted(self.error_statuses)
             ),
             session_fields=tuple(self.session_fields[name] for name in sorted(self.session_fields)),
@@ -624,6 +688,7 @@ class _Builder:
             typing_imports=tuple(
                 sorted(
                     self.typing_imports
+                    | {"Any", "ClassVar"}
                     | {
                         "Annotated"
                         for m in models
@@ -637,6 +702,7 @@ class _Builder:
             default_port=_default_port(document),
             example_base_url=_example_base_url(document),
             example_cookies=self._example_cookies(),
+            session_cookies_named=self._session_cookie_names(),
         )
 
     def _published(self) -> dict[str, Any]:
@@ -769,7 +835,50 @@ class _Builder:
             accept=", ".join(dict.fromkeys(m for r in responses for m in r.media_types)),
             slug=f"{naming.snake(tag)}.{naming.snake(operation_id, prefix='op')}",
             security_schemes=tuple(schemes),
+            session_role=(
+                operation.get("x-session")
+                if operation.get("x-session") in ("create", "delete")
+                else None
+            ),
+            features_list=self._features_list(operation.get("x-features"), responses),
+            session_from_body=self._session_from_body(responses),
             **self._operation_example(path, parameters, body, schemes, responses),
+        )
+
+    def _success_model(self, responses: tuple[Response, ...]) -> ObjectModel | None:
+        success = next((r for r in responses if r.is_success), None)
+        model = self.named.get(success.body.model or "") if success and success.body else None
+        return model if isinstance(model, ObjectModel) else None
+
+    def _session_from_body(self, responses: tuple[Response, ...]) -> tuple[tuple[str, str], ...]:
+        model = self._success_model(responses)
+        wire = {f.wire_name: f.name for f in model.fields} if model else {}
+        return tuple(
+            (session.name, wire[session.wire_name])
+            for session in self.session_fields.values()
+            if session.wire_name in wire
+        )
+
+    def _features_list(self, raw: Any, responses: tuple[Response, ...]) -> FeaturesList | None:
+        """Where the answer lists features; each ``x-features`` key names a property."""
+        model = self._success_model(responses)
+        if not isinstance(raw, dict) or model is None:
+            return None
+        fields = {f.wire_name: f for f in model.fields}
+        listed = fields.get(str(raw.get("list")))
+        entry = (
+            self.named.get(listed.type.plain[5:-1])
+            if listed and listed.type.plain.startswith("list[")
+            else None
+        )
+        if not isinstance(entry, ObjectModel):
+            return None
+        names = {f.wire_name: f.name for f in entry.fields}
+        return FeaturesList(
+            listed.name if listed else "",
+            names.get(str(raw.get("name")), ""),
+            names.get(str(raw.get("version")), ""),
+            entry.name,
         )
 
     def _operation_example(
@@ -879,7 +988,13 @@ class _Builder:
                 arguments.claim(
                     model_field.name, f"body property {model_field.wire_name}", at, self
                 )
+        options = tuple(
+            option
+            for option in (self.named.get(name.strip()) for name in type_ref.plain.split("|"))
+            if isinstance(option, ObjectModel)
+        )
         return RequestBody(
+            options=options if len(options) > 1 else (),
             type=type_ref,
             model=model if isinstance(model, ObjectModel) else None,
             required=bool(body.get("required", False)),
@@ -909,15 +1024,23 @@ class _Builder:
                     description=str(header.get("description", "")),
                     type=self._type(header.get("schema", {}), jp.join(pointer, "headers", name)),
                     example=str(header["example"]) if "example" in header else None,
+                    session_attribute=(
+                        naming.field(header["x-session-field"])
+                        if isinstance(header.get("x-session-field"), str)
+                        else None
+                    ),
                 )
             )
         error_class = None
         if status.isdigit() and status[0] in "45":
+            if response.get("x-error-schema") is False and body is not None:
+                self.own_error_bodies.setdefault(int(status), body.plain)
             examples = self.error_statuses.setdefault(int(status), {})
             for header in headers:
                 if header.required and header.example is not None:
                     examples.setdefault(header.wire_name, header.example)
             error_class = _error_class(int(status)).name
+        alternate = response.get("x-alternate-hosts")
         return Response(
             status=status,
             description=str(response.get("description", "")),
@@ -925,7 +1048,26 @@ class _Builder:
             media_types=tuple(content),
             headers=tuple(headers),
             error_class=error_class,
+            alternate_hosts=naming.field(alternate) if isinstance(alternate, str) else None,
         )
+
+    def _session_cookie_names(self) -> tuple[tuple[tuple[str, str | None], ...], ...]:
+        by_wire = {f.wire_name: f.name for f in self.session_fields.values()}
+        names: list[tuple[tuple[str, str | None], ...]] = []
+        for scheme in self.schemes.values():
+            if scheme.location != "cookie":
+                continue
+            if not scheme.name_template:
+                names.append(((scheme.wire_name, None),))
+                continue
+            pieces: list[tuple[str, str | None]] = []
+            for index, piece in enumerate(PLACEHOLDER.split(scheme.wire_name)):
+                if index % 2 == 0 and piece:
+                    pieces.append((piece, None))
+                elif index % 2:
+                    pieces.append(("", by_wire.get(piece)))
+            names.append(tuple(pieces))
+        return tuple(names)
 
     def _example_cookies(self) -> tuple[tuple[str, str], ...]:
         """The cookies an example session carries: one per cookie scheme, its name filled in."""
@@ -1042,6 +1184,7 @@ class _Builder:
                     description=str(resolved.get("description", "")),
                     feature=_feature(resolved.get("x-feature")),
                     example=self._example(resolved, field_type, made_up=prop in required),
+                    const=repr(resolved["const"]) if "const" in resolved else None,
                 )
             )
         additional = schema.get("additionalProperties")
@@ -1131,6 +1274,12 @@ class _Builder:
         )
 
     def _base_type(self, schema: dict[str, Any], kind: Any, pointer: str) -> TypeRef:
+        if "const" in schema:
+            self.typing_imports.add("Literal")
+            value = schema["const"]
+            return TypeRef(
+                f"Literal[{value!r}]", f"always {json.dumps(value)}", choices=(json.dumps(value),)
+            )
         if "enum" in schema:
             self.typing_imports.add("Literal")
             values = ", ".join(repr(v) for v in schema["enum"])

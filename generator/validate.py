@@ -236,7 +236,8 @@ def _is_feature(feature: Any) -> bool:
 
 
 def error_responses(spec: LoadedSpec) -> Iterator[Diagnostic]:
-    """With a root ``x-error-schema``, every 4xx/5xx body uses that schema."""
+    """With a root ``x-error-schema``, every 4xx/5xx body uses that schema, unless the response
+    says ``x-error-schema: false`` (a body of its own, such as a 503 naming other hosts)."""
     target = spec.document.get("x-error-schema")
     if target is None:
         return
@@ -263,9 +264,10 @@ def error_responses(spec: LoadedSpec) -> Iterator[Diagnostic]:
             if not (status[:1] in "45" or status == "default"):
                 continue
             at = jp.join(site.pointer, "responses", status)
-            for media_type, content in (
-                deref(spec.document, response).get("content") or {}
-            ).items():
+            resolved = deref(spec.document, response)
+            if resolved.get("x-error-schema") is False:
+                continue  # the response says its body is its own
+            for media_type, content in (resolved.get("content") or {}).items():
                 schema = content.get("schema") if isinstance(content, dict) else None
                 if ref_target(schema) != target[1:]:
                     yield error(
