@@ -286,6 +286,7 @@ class FeaturesList:
     """Where an answer lists the server's features (``x-features``): Python field names."""
 
     list_field: str
+    """The answer's list of entries; empty when the answer is one entry."""
     name_field: str
     version_field: str
     entry_model: str
@@ -375,6 +376,11 @@ class Operation:
             "{" + part.parameter.name + "}" if part.parameter else part.literal
             for part in self.path_parts
         )
+
+    @property
+    def fail_over(self) -> Response | None:
+        """The error response that names hosts to try instead, if any."""
+        return next((r for r in self.responses if r.alternate_hosts and r.error_class), None)
 
     @property
     def success_status(self) -> int:
@@ -512,6 +518,9 @@ class Api:
             hints += [p.hint for p in operation.arguments] + [operation.result]
             if operation.body:
                 hints.append(operation.body.type.plain)
+                hints += [option.name for option in operation.body.options[:1]]
+                for option in operation.body.options[:1]:
+                    hints += [f.type.plain for f in option.fields if f.const is None]
             if operation.body and operation.body.model:
                 hints += [f.hint for f in operation.body.model.fields]
         models, typing = self._imports(hints)
@@ -542,6 +551,29 @@ class Api:
         return tuple(naming.export_order(fixed + [e.name for e in self.error_classes]))
 
     @property
+    def client_error_imports(self) -> tuple[str, ...]:
+        """What the client module imports from the errors module."""
+        create = self.session_create
+        fail_over = create.fail_over if create else None
+        names = ["ApiError", "ClientError", "FeatureNotSupportedError", "RequestTimeoutError"]
+        names += ["TransportError", "error_from_response", "invalid_response"]
+        if fail_over and fail_over.error_class:
+            names.append(fail_over.error_class)
+        return tuple(naming.export_order(names))
+
+    @property
+    def own_error_bodies(self) -> tuple[str, ...]:
+        return tuple(e.body for e in self.error_classes if e.body)
+
+    @property
+    def errors_model_imports(self) -> tuple[str, ...]:
+        """What the errors module imports from the models module."""
+        names = set(self.own_error_bodies) | (
+            {self.error_model.name} if self.error_model else set()
+        )
+        return tuple(naming.export_order(names))
+
+    @property
     def server_error_imports(self) -> tuple[str, ...]:
         """What the server module imports from the errors module."""
         used = {op.not_implemented_error for op in self.operations}
@@ -566,7 +598,8 @@ class Api:
     @property
     def testing_exports(self) -> tuple[str, ...]:
         """The testing module's ``__all__``."""
-        names = ["Call", "Mocks", "create_mock_app"] + [t.mock_class for t in self.tags]
+        names = ["FEATURES", "Call", "MockSession", "Mocks", "Sessions", "create_mock_app"]
+        names += [t.mock_class for t in self.tags]
         return tuple(naming.export_order(names))
 
     @property
@@ -864,6 +897,14 @@ class _Builder:
         model = self._success_model(responses)
         if not isinstance(raw, dict) or model is None:
             return None
+        if "list" not in raw:  # the answer is one entry, the one its path names
+            names = {f.wire_name: f.name for f in model.fields}
+            return FeaturesList(
+                "",
+                names.get(str(raw.get("name")), ""),
+                names.get(str(raw.get("version")), ""),
+                model.name,
+            )
         fields = {f.wire_name: f for f in model.fields}
         listed = fields.get(str(raw.get("list")))
         entry = (

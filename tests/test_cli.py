@@ -10,7 +10,7 @@ from tests.conftest import run_cli, snapshot
 def test_validate_the_project_spec() -> None:
     result = run_cli("validate")
     assert result.returncode == 0, result.stderr
-    assert "valid, 3 operation(s)" in result.stdout
+    assert "valid, 7 operation(s)" in result.stdout
 
 
 def test_generate_twice_rewrites_nothing(generated_copy: Path) -> None:

@@ -16,11 +16,14 @@ from typing import Any, Self, TypeVar, overload
 from urllib.parse import quote
 
 import httpx
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from icws_api.errors import (
+    ApiError,
+    ClientError,
     FeatureNotSupportedError,
     RequestTimeoutError,
+    ServiceUnavailableError,
     TransportError,
     error_from_response,
     invalid_response,
@@ -29,7 +32,13 @@ from icws_api.models import (
     AgentType,
     AgentTypeParameters,
     ApiModel,
+    AuthTokenConnectionRequestSettings,
+    ConnectionResponse,
+    FeatureInfo,
+    FeatureInfoList,
+    IcAuthConnectionRequestSettings,
     MarkCallForFinishingParameters,
+    SingleSignOnTokenConnectionRequestSettings,
     UpdateStageParameters,
 )
 from icws_api.session import Session
@@ -37,8 +46,10 @@ from icws_api.session import Session
 __all__ = [
     "DEFAULT_TIMEOUT",
     "AsyncClient",
+    "AsyncConnectionClient",
     "AsyncDialerClient",
     "Client",
+    "ConnectionClient",
     "DialerClient",
 ]
 
@@ -47,11 +58,19 @@ DEFAULT_TIMEOUT = 30.0
 
 _JSON_MEDIA_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;|$)", re.IGNORECASE)
 _Model = TypeVar("_Model", bound=ApiModel)
+_ANY: TypeAdapter[Any] = TypeAdapter(Any)
 
 
 def _segment(value: str) -> str:
     """A path parameter's value, percent-encoded so that it stays one path segment."""
     return quote(str(value), safe="")
+
+
+def _with_host(url: str, host: str) -> str:
+    """``url`` with its host replaced (and its port too, when ``host`` names one)."""
+    parsed = httpx.URL(url)
+    name, _, port = host.partition(":")
+    return str(parsed.copy_with(host=name, port=int(port) if port.isdigit() else parsed.port))
 
 
 def _present(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -73,6 +92,11 @@ def _model_body(model: type[_Model], body: _Model | None, fields: dict[str, Any]
     elif not isinstance(body, model):
         raise TypeError(f"the body must be a {model.__name__}, not {type(body).__name__}")
     return body.model_dump_json(exclude_unset=True).encode()
+
+
+def _json_body(body: Any) -> bytes:
+    """A body that is not one model (a union of them, a list): JSON with wire names."""
+    return _ANY.dump_json(body, by_alias=True, exclude_unset=True)
 
 
 def _check_feature(
@@ -113,11 +137,19 @@ class _Context:
     """What every operation of a client shares: the HTTP client, the session, the features."""
 
     def __init__(
-        self, http: httpx.Client, session: Session, features: Mapping[str, int] | None
+        self,
+        http: httpx.Client,
+        session: Session | None,
+        features: Mapping[str, int] | None,
     ) -> None:
         self.http = http
         self.session = session
         self.features = features
+
+    def require_session(self) -> Session:
+        if self.session is None:
+            raise ClientError("this call needs a session: give the client one, or connect")
+        return self.session
 
     def send(
         self, operation: str, feature: tuple[str, int] | None, request: httpx.Request
@@ -130,6 +162,203 @@ class _Context:
             raise RequestTimeoutError(f"{operation}: no answer in time ({exc})") from exc
         except httpx.RequestError as exc:
             raise TransportError(f"{operation}: {type(exc).__name__}: {exc}") from exc
+
+
+class ConnectionClient:
+    """Operations of the ``connection`` tag: Sessions with the Interaction Center server, and the
+    features it offers."""
+
+    def __init__(self, context: _Context) -> None:
+        self._context = context
+
+    def create_connection(
+        self,
+        body: (
+            IcAuthConnectionRequestSettings
+            | AuthTokenConnectionRequestSettings
+            | SingleSignOnTokenConnectionRequestSettings
+        ),
+        /,
+        *,
+        accept_language: str,
+        include: str | None = None,
+    ) -> ConnectionResponse:
+        """Logs a client in, creating a connection representation for a session with the Interaction
+           Center server. See Connecting for more detailed information on how to create a session
+           with the Interaction Center server, including how to properly handle a 503 error
+           response.
+
+        ``POST /icws/connection``; needs feature ``connection`` version 1 or later.
+
+        Args:
+            body: The request body (IcAuthConnectionRequestSettings or
+                AuthTokenConnectionRequestSettings or SingleSignOnTokenConnectionRequestSettings).
+            accept_language: ``Accept-Language`` (header, string, required). The Accept-Language
+                parameter is used by the server to determine the primary language of the client.
+                This header determines the language for any human-readable text, as well as formats
+                for time, dates, and money. The client must create a new connection with a different
+                value of Accept-Language to change the primary language.
+            include: ``include`` (query, string). A comma-delimited list of additional fields to
+                include in the response. Options are: version, features, server-time (added in
+                version 4), default-workstation (added in version 5), purecloud-integration (added
+                in version 8), effective-station (added in version 10).
+
+
+        Returns:
+            ConnectionResponse: The connection was created; the session's values are in the body and
+                the headers.
+
+        Raises:
+            BadRequestError: 400, The request was invalid. This can occur when the message body is
+                malformed or missing required items. This will also occur if a required header or
+                query string parameter is missing or invalid.
+            GoneError: 410, This resource has been deprecated and removed from the API.
+            InternalServerError: 500, An unexpected error occurred while processing the request.
+            ServiceUnavailableError: 503, The server cannot take the session now; try one of the
+                alternate hosts it names.
+            ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
+            FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            TransportError: No answer (``RequestTimeoutError`` when it took too long).
+        """
+        context = self._context
+        request = context.http.build_request(
+            "POST",
+            "/icws/connection",
+            params=_present(
+                {
+                    "include": include,
+                }
+            ),
+            headers=_present(
+                {
+                    "Accept-Language": accept_language,
+                    "Accept": "application/vnd.inin.icws+json",
+                    "Content-Type": "application/json",
+                }
+            ),
+            content=_json_body(body),
+        )
+        response = context.send(
+            "createConnection",
+            ("connection", 1),
+            request,
+        )
+        return _result(response, ConnectionResponse)
+
+    def delete_connection(
+        self,
+    ) -> None:
+        """Logs the session out, ending its connection with the Interaction Center server.
+
+        ``DELETE /icws/{sessionId}/connection``; needs feature ``connection`` version 1 or later.
+
+        Returns:
+            None: The session was logged out.
+
+        Raises:
+            BadRequestError: 400, The request was invalid. This can occur when the message body is
+                malformed or missing required items. This will also occur if a required header or
+                query string parameter is missing or invalid.
+            UnauthorizedError: 401, The specified session token is missing, invalid, or has expired.
+            GoneError: 410, This resource has been deprecated and removed from the API.
+            InternalServerError: 500, An unexpected error occurred while processing the request.
+            ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
+            FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            TransportError: No answer (``RequestTimeoutError`` when it took too long).
+        """
+        context = self._context
+        session = context.require_session()
+        request = context.http.build_request(
+            "DELETE",
+            "/icws/" + _segment(session.session_id) + "/connection",
+            headers=_present(
+                {
+                    "ININ-ICWS-CSRF-Token": session.csrf_token,
+                    "Cookie": _cookie_header(session.cookies),
+                    "Accept": "application/vnd.inin.icws+json",
+                }
+            ),
+        )
+        response = context.send(
+            "deleteConnection",
+            ("connection", 1),
+            request,
+        )
+        _no_result(response)
+
+    def get_features(
+        self,
+    ) -> FeatureInfoList:
+        """Lists the features the server offers, each with its version.
+
+        ``GET /icws/connection/features``; needs feature ``connection`` version 1 or later.
+
+        Returns:
+            FeatureInfoList: The server's features.
+
+        Raises:
+            InternalServerError: 500, An unexpected error occurred while processing the request.
+            ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
+            FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            TransportError: No answer (``RequestTimeoutError`` when it took too long).
+        """
+        context = self._context
+        request = context.http.build_request(
+            "GET",
+            "/icws/connection/features",
+            headers=_present(
+                {
+                    "Accept": "application/vnd.inin.icws+json",
+                }
+            ),
+        )
+        response = context.send(
+            "getFeatures",
+            ("connection", 1),
+            request,
+        )
+        return _result(response, FeatureInfoList)
+
+    def get_feature(
+        self,
+        *,
+        feature_id: str,
+    ) -> FeatureInfo:
+        """Gets one feature the server offers, with its version.
+
+        ``GET /icws/connection/features/{featureId}``; needs feature ``connection`` version 1 or
+        later.
+
+        Args:
+            feature_id: ``featureId`` (path, string, required). The feature's name, such as dialer.
+
+
+        Returns:
+            FeatureInfo: The feature and its version.
+
+        Raises:
+            NotFoundError: 404, The requested resource was not found.
+            InternalServerError: 500, An unexpected error occurred while processing the request.
+            ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
+            FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            TransportError: No answer (``RequestTimeoutError`` when it took too long).
+        """
+        context = self._context
+        request = context.http.build_request(
+            "GET",
+            "/icws/connection/features/" + _segment(feature_id),
+            headers=_present(
+                {
+                    "Accept": "application/vnd.inin.icws+json",
+                }
+            ),
+        )
+        response = context.send(
+            "getFeature",
+            ("connection", 1),
+            request,
+        )
+        return _result(response, FeatureInfo)
 
 
 class DialerClient:
@@ -191,7 +420,7 @@ class DialerClient:
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         context = self._context
-        session = context.session
+        session = context.require_session()
         request = context.http.build_request(
             "POST",
             "/icws/" + _segment(session.session_id) + "/dialer/mark-call-for-finishing",
@@ -271,7 +500,7 @@ class DialerClient:
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         context = self._context
-        session = context.session
+        session = context.require_session()
         request = context.http.build_request(
             "POST",
             "/icws/" + _segment(session.session_id) + "/dialer/update-stage",
@@ -350,7 +579,7 @@ class DialerClient:
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         context = self._context
-        session = context.session
+        session = context.require_session()
         request = context.http.build_request(
             "POST",
             "/icws/" + _segment(session.session_id) + "/dialer/set-agent-type",
@@ -384,15 +613,16 @@ class Client:
 
     Give it a ``base_url`` (it then makes, and closes, its own ``httpx.Client``) or a
     ready ``http`` client for TLS, proxies, transports or timeouts of your own (it is left open).
-    With ``features`` (feature name → version the server has), an operation the server is too
-    old for raises ``FeatureNotSupportedError`` before anything is sent.
+    Calls that need a session take it from ``session`` (or from ``connect``). With ``features``
+    (feature name → version the server has), an operation the server is too old for raises
+    ``FeatureNotSupportedError`` before anything is sent.
     """
 
     def __init__(
         self,
         base_url: str | None = None,
         *,
-        session: Session,
+        session: Session | None = None,
         http: httpx.Client | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         features: Mapping[str, int] | None = None,
@@ -400,15 +630,95 @@ class Client:
         if (base_url is None) == (http is None):
             raise TypeError("give either base_url or a ready http client")
         self._owns_http = http is None
+        self._owns_session = False
         self._http = (
             http if http is not None else httpx.Client(base_url=base_url or "", timeout=timeout)
         )
         self._context = _Context(self._http, session, features)
+        self.connection = ConnectionClient(self._context)
+        """Operations of the ``connection`` tag."""
         self.dialer = DialerClient(self._context)
         """Operations of the ``dialer`` tag."""
 
+    @classmethod
+    def connect(
+        cls,
+        base_url: str,
+        body: (
+            IcAuthConnectionRequestSettings
+            | AuthTokenConnectionRequestSettings
+            | SingleSignOnTokenConnectionRequestSettings
+            | None
+        ) = None,
+        *,
+        accept_language: str,
+        include: str | None = None,
+        application_name: str | None = None,
+        user_id: str | None = None,
+        password: str | None = None,
+        http: httpx.Client | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        negotiate_features: bool = True,
+    ) -> Self:
+        """A client with a new session (POST /icws/connection), logged out again when closed.
+
+        Give the body, or the fields of ``IcAuthConnectionRequestSettings`` as keywords.
+        A 503 answer's other hosts are tried in turn.
+        With ``negotiate_features``, the server's feature versions are read once, and a call the
+        server is too old for raises ``FeatureNotSupportedError`` before it is sent.
+        """
+        if body is None:
+            body = IcAuthConnectionRequestSettings.model_validate(
+                _present(
+                    {
+                        "application_name": application_name,
+                        "user_id": user_id,
+                        "password": password,
+                    }
+                )
+            )
+        hosts, tried = [base_url], []
+        while True:
+            url = hosts.pop(0)
+            tried.append(url)
+            if http is not None:
+                http.base_url = httpx.URL(url)
+                client = cls(http=http)
+            else:
+                client = cls(url, timeout=timeout)
+            try:
+                answer = client.connection.create_connection(
+                    body,
+                    accept_language=accept_language,
+                    include=include,
+                )
+            except ServiceUnavailableError as error:
+                client.close()
+                others = error.detail.alternate_host_list if error.detail else None
+                for host in others or []:
+                    if _with_host(url, host) not in tried + hosts:
+                        hosts.append(_with_host(url, host))
+                if not hosts:
+                    raise
+                continue
+            except BaseException:
+                client.close()
+                raise
+            client._context.session = Session(
+                csrf_token=answer.csrf_token,
+                session_id=answer.session_id,
+                cookies={cookie.name: cookie.value or "" for cookie in client._http.cookies.jar},
+            )
+            client._owns_session = True
+            if negotiate_features:
+                listing = client.connection.get_features()
+                client._context.features = {
+                    entry.feature_id: entry.version for entry in listing.feature_info_list
+                }
+            return client
+
     @property
-    def session(self) -> Session:
+    def session(self) -> Session | None:
         """The session every call is made in."""
         return self._context.session
 
@@ -418,7 +728,14 @@ class Client:
         return self._context.features
 
     def close(self) -> None:
-        """Close the HTTP client, if this client made it."""
+        """Log out if this client connected, then close the HTTP client if this client made it."""
+        if self._owns_session and self._context.session is not None:
+            self._owns_session = False
+            try:
+                self.connection.delete_connection()
+            except (ApiError, ClientError):
+                pass  # the session ends either way
+            self._context.session = None
         if self._owns_http:
             self._http.close()
 
@@ -438,11 +755,19 @@ class _AsyncContext:
     """What every operation of a client shares: the HTTP client, the session, the features."""
 
     def __init__(
-        self, http: httpx.AsyncClient, session: Session, features: Mapping[str, int] | None
+        self,
+        http: httpx.AsyncClient,
+        session: Session | None,
+        features: Mapping[str, int] | None,
     ) -> None:
         self.http = http
         self.session = session
         self.features = features
+
+    def require_session(self) -> Session:
+        if self.session is None:
+            raise ClientError("this call needs a session: give the client one, or connect")
+        return self.session
 
     async def send(
         self, operation: str, feature: tuple[str, int] | None, request: httpx.Request
@@ -455,6 +780,203 @@ class _AsyncContext:
             raise RequestTimeoutError(f"{operation}: no answer in time ({exc})") from exc
         except httpx.RequestError as exc:
             raise TransportError(f"{operation}: {type(exc).__name__}: {exc}") from exc
+
+
+class AsyncConnectionClient:
+    """Operations of the ``connection`` tag: Sessions with the Interaction Center server, and the
+    features it offers."""
+
+    def __init__(self, context: _AsyncContext) -> None:
+        self._context = context
+
+    async def create_connection(
+        self,
+        body: (
+            IcAuthConnectionRequestSettings
+            | AuthTokenConnectionRequestSettings
+            | SingleSignOnTokenConnectionRequestSettings
+        ),
+        /,
+        *,
+        accept_language: str,
+        include: str | None = None,
+    ) -> ConnectionResponse:
+        """Logs a client in, creating a connection representation for a session with the Interaction
+           Center server. See Connecting for more detailed information on how to create a session
+           with the Interaction Center server, including how to properly handle a 503 error
+           response.
+
+        ``POST /icws/connection``; needs feature ``connection`` version 1 or later.
+
+        Args:
+            body: The request body (IcAuthConnectionRequestSettings or
+                AuthTokenConnectionRequestSettings or SingleSignOnTokenConnectionRequestSettings).
+            accept_language: ``Accept-Language`` (header, string, required). The Accept-Language
+                parameter is used by the server to determine the primary language of the client.
+                This header determines the language for any human-readable text, as well as formats
+                for time, dates, and money. The client must create a new connection with a different
+                value of Accept-Language to change the primary language.
+            include: ``include`` (query, string). A comma-delimited list of additional fields to
+                include in the response. Options are: version, features, server-time (added in
+                version 4), default-workstation (added in version 5), purecloud-integration (added
+                in version 8), effective-station (added in version 10).
+
+
+        Returns:
+            ConnectionResponse: The connection was created; the session's values are in the body and
+                the headers.
+
+        Raises:
+            BadRequestError: 400, The request was invalid. This can occur when the message body is
+                malformed or missing required items. This will also occur if a required header or
+                query string parameter is missing or invalid.
+            GoneError: 410, This resource has been deprecated and removed from the API.
+            InternalServerError: 500, An unexpected error occurred while processing the request.
+            ServiceUnavailableError: 503, The server cannot take the session now; try one of the
+                alternate hosts it names.
+            ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
+            FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            TransportError: No answer (``RequestTimeoutError`` when it took too long).
+        """
+        context = self._context
+        request = context.http.build_request(
+            "POST",
+            "/icws/connection",
+            params=_present(
+                {
+                    "include": include,
+                }
+            ),
+            headers=_present(
+                {
+                    "Accept-Language": accept_language,
+                    "Accept": "application/vnd.inin.icws+json",
+                    "Content-Type": "application/json",
+                }
+            ),
+            content=_json_body(body),
+        )
+        response = await context.send(
+            "createConnection",
+            ("connection", 1),
+            request,
+        )
+        return _result(response, ConnectionResponse)
+
+    async def delete_connection(
+        self,
+    ) -> None:
+        """Logs the session out, ending its connection with the Interaction Center server.
+
+        ``DELETE /icws/{sessionId}/connection``; needs feature ``connection`` version 1 or later.
+
+        Returns:
+            None: The session was logged out.
+
+        Raises:
+            BadRequestError: 400, The request was invalid. This can occur when the message body is
+                malformed or missing required items. This will also occur if a required header or
+                query string parameter is missing or invalid.
+            UnauthorizedError: 401, The specified session token is missing, invalid, or has expired.
+            GoneError: 410, This resource has been deprecated and removed from the API.
+            InternalServerError: 500, An unexpected error occurred while processing the request.
+            ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
+            FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            TransportError: No answer (``RequestTimeoutError`` when it took too long).
+        """
+        context = self._context
+        session = context.require_session()
+        request = context.http.build_request(
+            "DELETE",
+            "/icws/" + _segment(session.session_id) + "/connection",
+            headers=_present(
+                {
+                    "ININ-ICWS-CSRF-Token": session.csrf_token,
+                    "Cookie": _cookie_header(session.cookies),
+                    "Accept": "application/vnd.inin.icws+json",
+                }
+            ),
+        )
+        response = await context.send(
+            "deleteConnection",
+            ("connection", 1),
+            request,
+        )
+        _no_result(response)
+
+    async def get_features(
+        self,
+    ) -> FeatureInfoList:
+        """Lists the features the server offers, each with its version.
+
+        ``GET /icws/connection/features``; needs feature ``connection`` version 1 or later.
+
+        Returns:
+            FeatureInfoList: The server's features.
+
+        Raises:
+            InternalServerError: 500, An unexpected error occurred while processing the request.
+            ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
+            FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            TransportError: No answer (``RequestTimeoutError`` when it took too long).
+        """
+        context = self._context
+        request = context.http.build_request(
+            "GET",
+            "/icws/connection/features",
+            headers=_present(
+                {
+                    "Accept": "application/vnd.inin.icws+json",
+                }
+            ),
+        )
+        response = await context.send(
+            "getFeatures",
+            ("connection", 1),
+            request,
+        )
+        return _result(response, FeatureInfoList)
+
+    async def get_feature(
+        self,
+        *,
+        feature_id: str,
+    ) -> FeatureInfo:
+        """Gets one feature the server offers, with its version.
+
+        ``GET /icws/connection/features/{featureId}``; needs feature ``connection`` version 1 or
+        later.
+
+        Args:
+            feature_id: ``featureId`` (path, string, required). The feature's name, such as dialer.
+
+
+        Returns:
+            FeatureInfo: The feature and its version.
+
+        Raises:
+            NotFoundError: 404, The requested resource was not found.
+            InternalServerError: 500, An unexpected error occurred while processing the request.
+            ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
+            FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            TransportError: No answer (``RequestTimeoutError`` when it took too long).
+        """
+        context = self._context
+        request = context.http.build_request(
+            "GET",
+            "/icws/connection/features/" + _segment(feature_id),
+            headers=_present(
+                {
+                    "Accept": "application/vnd.inin.icws+json",
+                }
+            ),
+        )
+        response = await context.send(
+            "getFeature",
+            ("connection", 1),
+            request,
+        )
+        return _result(response, FeatureInfo)
 
 
 class AsyncDialerClient:
@@ -516,7 +1038,7 @@ class AsyncDialerClient:
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         context = self._context
-        session = context.session
+        session = context.require_session()
         request = context.http.build_request(
             "POST",
             "/icws/" + _segment(session.session_id) + "/dialer/mark-call-for-finishing",
@@ -596,7 +1118,7 @@ class AsyncDialerClient:
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         context = self._context
-        session = context.session
+        session = context.require_session()
         request = context.http.build_request(
             "POST",
             "/icws/" + _segment(session.session_id) + "/dialer/update-stage",
@@ -675,7 +1197,7 @@ class AsyncDialerClient:
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         context = self._context
-        session = context.session
+        session = context.require_session()
         request = context.http.build_request(
             "POST",
             "/icws/" + _segment(session.session_id) + "/dialer/set-agent-type",
@@ -709,15 +1231,16 @@ class AsyncClient:
 
     Give it a ``base_url`` (it then makes, and closes, its own ``httpx.AsyncClient``) or a
     ready ``http`` client for TLS, proxies, transports or timeouts of your own (it is left open).
-    With ``features`` (feature name → version the server has), an operation the server is too
-    old for raises ``FeatureNotSupportedError`` before anything is sent.
+    Calls that need a session take it from ``session`` (or from ``connect``). With ``features``
+    (feature name → version the server has), an operation the server is too old for raises
+    ``FeatureNotSupportedError`` before anything is sent.
     """
 
     def __init__(
         self,
         base_url: str | None = None,
         *,
-        session: Session,
+        session: Session | None = None,
         http: httpx.AsyncClient | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         features: Mapping[str, int] | None = None,
@@ -725,17 +1248,97 @@ class AsyncClient:
         if (base_url is None) == (http is None):
             raise TypeError("give either base_url or a ready http client")
         self._owns_http = http is None
+        self._owns_session = False
         self._http = (
             http
             if http is not None
             else httpx.AsyncClient(base_url=base_url or "", timeout=timeout)
         )
         self._context = _AsyncContext(self._http, session, features)
+        self.connection = AsyncConnectionClient(self._context)
+        """Operations of the ``connection`` tag."""
         self.dialer = AsyncDialerClient(self._context)
         """Operations of the ``dialer`` tag."""
 
+    @classmethod
+    async def connect(
+        cls,
+        base_url: str,
+        body: (
+            IcAuthConnectionRequestSettings
+            | AuthTokenConnectionRequestSettings
+            | SingleSignOnTokenConnectionRequestSettings
+            | None
+        ) = None,
+        *,
+        accept_language: str,
+        include: str | None = None,
+        application_name: str | None = None,
+        user_id: str | None = None,
+        password: str | None = None,
+        http: httpx.AsyncClient | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        negotiate_features: bool = True,
+    ) -> Self:
+        """A client with a new session (POST /icws/connection), logged out again when closed.
+
+        Give the body, or the fields of ``IcAuthConnectionRequestSettings`` as keywords.
+        A 503 answer's other hosts are tried in turn.
+        With ``negotiate_features``, the server's feature versions are read once, and a call the
+        server is too old for raises ``FeatureNotSupportedError`` before it is sent.
+        """
+        if body is None:
+            body = IcAuthConnectionRequestSettings.model_validate(
+                _present(
+                    {
+                        "application_name": application_name,
+                        "user_id": user_id,
+                        "password": password,
+                    }
+                )
+            )
+        hosts, tried = [base_url], []
+        while True:
+            url = hosts.pop(0)
+            tried.append(url)
+            if http is not None:
+                http.base_url = httpx.URL(url)
+                client = cls(http=http)
+            else:
+                client = cls(url, timeout=timeout)
+            try:
+                answer = await client.connection.create_connection(
+                    body,
+                    accept_language=accept_language,
+                    include=include,
+                )
+            except ServiceUnavailableError as error:
+                await client.close()
+                others = error.detail.alternate_host_list if error.detail else None
+                for host in others or []:
+                    if _with_host(url, host) not in tried + hosts:
+                        hosts.append(_with_host(url, host))
+                if not hosts:
+                    raise
+                continue
+            except BaseException:
+                await client.close()
+                raise
+            client._context.session = Session(
+                csrf_token=answer.csrf_token,
+                session_id=answer.session_id,
+                cookies={cookie.name: cookie.value or "" for cookie in client._http.cookies.jar},
+            )
+            client._owns_session = True
+            if negotiate_features:
+                listing = await client.connection.get_features()
+                client._context.features = {
+                    entry.feature_id: entry.version for entry in listing.feature_info_list
+                }
+            return client
+
     @property
-    def session(self) -> Session:
+    def session(self) -> Session | None:
         """The session every call is made in."""
         return self._context.session
 
@@ -745,7 +1348,14 @@ class AsyncClient:
         return self._context.features
 
     async def close(self) -> None:
-        """Close the HTTP client, if this client made it."""
+        """Log out if this client connected, then close the HTTP client if this client made it."""
+        if self._owns_session and self._context.session is not None:
+            self._owns_session = False
+            try:
+                await self.connection.delete_connection()
+            except (ApiError, ClientError):
+                pass  # the session ends either way
+            self._context.session = None
         if self._owns_http:
             await self._http.aclose()
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import ValidationError
 
-from icws_api.models import Error
+from icws_api.models import Error, ServiceUnavailable
 
 if TYPE_CHECKING:
     import httpx
@@ -33,6 +33,7 @@ __all__ = [
     "InvalidResponseError",
     "NotFoundError",
     "RequestTimeoutError",
+    "ServiceUnavailableError",
     "TransportError",
     "UnauthorizedError",
     "UnexpectedStatusError",
@@ -163,6 +164,14 @@ class InternalServerError(ApiError):
     status = 500
 
 
+class ServiceUnavailableError(ApiError):
+    """503 Service Unavailable."""
+
+    status = 503
+    detail: ServiceUnavailable | None = None
+    """The answer's body, which for this status is not the error representation."""
+
+
 class UnexpectedStatusError(ApiError):
     """An answer with a status the API does not document."""
 
@@ -178,6 +187,7 @@ ERRORS_BY_STATUS: Mapping[int, type[ApiError]] = {
     404: NotFoundError,
     410: GoneError,
     500: InternalServerError,
+    503: ServiceUnavailableError,
 }
 
 
@@ -190,6 +200,21 @@ def error_from_response(response: httpx.Response) -> ApiError:
     """The exception an error response stands for, whatever its body holds."""
     challenge = AuthChallenge.parse(response.headers.get("WWW-Authenticate", ""))
     error_class = error_for_status(response.status_code)
+    if error_class is ServiceUnavailableError:
+        try:
+            detail = ServiceUnavailable.model_validate_json(
+                response.content, by_alias=True, by_name=False
+            )
+        except ValidationError:
+            detail = None
+        own = ServiceUnavailableError(
+            message=getattr(detail, "message", None) or describe_unexpected_body(response),
+            status_code=response.status_code,
+            challenge=challenge,
+            response=response,
+        )
+        own.detail = detail
+        return own
     try:
         body = Error.model_validate_json(response.content, by_alias=True, by_name=False)
     except ValidationError:

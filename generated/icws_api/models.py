@@ -10,19 +10,27 @@ field is either left out or given a value (null only where the spec allows it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import IntEnum
-from typing import Annotated
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 __all__ = [
     "AgentType",
     "AgentTypeParameters",
     "ApiModel",
+    "AuthTokenConnectionRequestSettings",
+    "ConnectionResponse",
     "Error",
+    "FeatureInfo",
+    "FeatureInfoList",
+    "IcAuthConnectionRequestSettings",
     "Integral",
     "MarkCallForFinishingParameters",
     "NotNull",
+    "ServiceUnavailable",
+    "SingleSignOnTokenConnectionRequestSettings",
     "UpdateStageParameters",
 ]
 
@@ -58,6 +66,22 @@ class ApiModel(BaseModel):
         serialize_by_alias=True,
     )
 
+    constants: ClassVar[Mapping[str, str]] = {}
+    """Fields with one possible value (Python name → wire name): a model made in Python has them
+    without being told, and sends them; a JSON body must carry them."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _constants_in_json(cls, data: Any, info: ValidationInfo) -> Any:
+        if info.mode == "json" and isinstance(data, dict):
+            for wire_name in cls.constants.values():
+                if wire_name not in data:
+                    raise ValueError(f"{wire_name}: Field required")
+        return data
+
+    def model_post_init(self, context: Any, /) -> None:
+        self.__pydantic_fields_set__.update(self.constants)
+
 
 class AgentType(IntEnum):
     """The type of agent to set.
@@ -87,6 +111,22 @@ class Error(ApiModel):
 
     message: str = Field(
         description="A message that describes the current error.",
+    )
+
+
+class FeatureInfo(ApiModel):
+    """The ``featureInfo`` representation."""
+
+    feature_id: str = Field(
+        validation_alias="featureId",
+        serialization_alias="featureId",
+        description="The feature's name, such as dialer.",
+    )
+
+    version: Annotated[int, Integral] = Field(
+        ge=1,
+        le=2147483647,
+        description="The feature's version on this server; an endpoint needing version N exists from N on.",
     )
 
 
@@ -152,4 +192,176 @@ class AgentTypeParameters(ApiModel):
         serialization_alias="campaignIds",
         min_length=1,
         description="The campaign Ids in which to set the agent type.",
+    )
+
+
+class IcAuthConnectionRequestSettings(ApiModel):
+    """Log in with an Interaction Center user ID and password."""
+
+    constants = {
+        "type": "__type",
+    }
+
+    type: Literal["urn:inin.com:connection:icAuthConnectionRequestSettings"] = Field(
+        default="urn:inin.com:connection:icAuthConnectionRequestSettings",
+        validation_alias="__type",
+        serialization_alias="__type",
+        description="The JSON type representing this option.",
+    )
+
+    application_name: str = Field(
+        validation_alias="applicationName",
+        serialization_alias="applicationName",
+        description="Used by the Interaction Center and Interaction Center applications to display an association between an Interaction Center session and an application.",
+    )
+
+    user_id: str = Field(
+        validation_alias="userID",
+        serialization_alias="userID",
+        description="The Interaction Center user ID.",
+    )
+
+    password: str = Field(
+        description="The user's password.",
+    )
+
+
+class AuthTokenConnectionRequestSettings(ApiModel):
+    """Log in with an authentication token."""
+
+    constants = {
+        "type": "__type",
+    }
+
+    type: Literal["urn:inin.com:connection:authTokenConnectionRequestSettings"] = Field(
+        default="urn:inin.com:connection:authTokenConnectionRequestSettings",
+        validation_alias="__type",
+        serialization_alias="__type",
+        description="The JSON type representing this option.",
+    )
+
+    application_name: str = Field(
+        validation_alias="applicationName",
+        serialization_alias="applicationName",
+        description="Used by the Interaction Center and Interaction Center applications to display an association between an Interaction Center session and an application.",
+    )
+
+    auth_token: str = Field(
+        validation_alias="authToken",
+        serialization_alias="authToken",
+        description="The authentication token.",
+    )
+
+
+class SingleSignOnTokenConnectionRequestSettings(ApiModel):
+    """Log in with a single-sign-on token."""
+
+    constants = {
+        "type": "__type",
+    }
+
+    type: Literal["urn:inin.com:connection:singleSignOnTokenConnectionRequestSettings"] = Field(
+        default="urn:inin.com:connection:singleSignOnTokenConnectionRequestSettings",
+        validation_alias="__type",
+        serialization_alias="__type",
+        description="The JSON type representing this option.",
+    )
+
+    application_name: str = Field(
+        validation_alias="applicationName",
+        serialization_alias="applicationName",
+        description="Used by the Interaction Center and Interaction Center applications to display an association between an Interaction Center session and an application.",
+    )
+
+    single_sign_on_token: str = Field(
+        validation_alias="singleSignOnToken",
+        serialization_alias="singleSignOnToken",
+        description="The single-sign-on token.",
+    )
+
+
+class ConnectionResponse(ApiModel):
+    """The ``connectionResponse`` representation."""
+
+    csrf_token: str = Field(
+        validation_alias="csrfToken",
+        serialization_alias="csrfToken",
+        description="The session's CSRF token, sent as the ININ-ICWS-CSRF-Token header with every later call.",
+    )
+
+    session_id: str = Field(
+        validation_alias="sessionId",
+        serialization_alias="sessionId",
+        description="The session's ID, the first segment of every later call's path.",
+    )
+
+    alternate_host_list: Annotated[list[str] | None, NotNull] = Field(
+        default=None,
+        validation_alias="alternateHostList",
+        serialization_alias="alternateHostList",
+        description="Other servers of the same Interaction Center, for fail-over.",
+    )
+
+    user_id: Annotated[str | None, NotNull] = Field(
+        default=None,
+        validation_alias="userID",
+        serialization_alias="userID",
+        description="The logged-in user's ID.",
+    )
+
+    user_display_name: Annotated[str | None, NotNull] = Field(
+        default=None,
+        validation_alias="userDisplayName",
+        serialization_alias="userDisplayName",
+        description="The logged-in user's display name.",
+    )
+
+    ic_server: Annotated[str | None, NotNull] = Field(
+        default=None,
+        validation_alias="icServer",
+        serialization_alias="icServer",
+        description="The Interaction Center server's name.",
+    )
+
+    version: Annotated[dict[str, str] | None, NotNull] = Field(
+        default=None,
+        description="The server's version (with include=version).",
+    )
+
+    features: Annotated[list[FeatureInfo] | None, NotNull] = Field(
+        default=None,
+        description="The server's features and their versions (with include=features).",
+    )
+
+
+class ServiceUnavailable(ApiModel):
+    """The ``serviceUnavailable`` representation."""
+
+    alternate_host_list: Annotated[list[str] | None, NotNull] = Field(
+        default=None,
+        validation_alias="alternateHostList",
+        serialization_alias="alternateHostList",
+        description="Servers to try instead.",
+    )
+
+    error_id: Annotated[str | None, NotNull] = Field(
+        default=None,
+        validation_alias="errorId",
+        serialization_alias="errorId",
+        description="The error identifier that describes the current error.",
+    )
+
+    message: Annotated[str | None, NotNull] = Field(
+        default=None,
+        description="A message that describes the current error.",
+    )
+
+
+class FeatureInfoList(ApiModel):
+    """The ``featureInfoList`` representation."""
+
+    feature_info_list: list[FeatureInfo] = Field(
+        validation_alias="featureInfoList",
+        serialization_alias="featureInfoList",
+        description="Every feature the server offers.",
     )

@@ -2,12 +2,15 @@
 """A ready fake of ICWS API for tests: mocks that record every call and succeed.
 
 ``create_mock_app()`` serves them (``python -m icws_api.server`` does it on loopback);
-point the code under test at it and read ``mocks.<tag>.calls`` afterwards. An operation that
-returns a body answers with the one set in ``results[operationId]``.
+point the code under test at it and read ``mocks.<tag>.calls`` afterwards. The mock starts and
+ends real sessions, with fresh values and cookies, and answers calls that need one only when they
+carry them; it reports ``mocks.features``. Any other operation that returns a body answers with
+the one set in ``results[operationId]``.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -18,15 +21,25 @@ from icws_api.errors import error_for_status
 from icws_api.models import (
     AgentTypeParameters,
     ApiModel,
+    AuthTokenConnectionRequestSettings,
+    ConnectionResponse,
+    FeatureInfo,
+    FeatureInfoList,
+    IcAuthConnectionRequestSettings,
     MarkCallForFinishingParameters,
+    SingleSignOnTokenConnectionRequestSettings,
     UpdateStageParameters,
 )
-from icws_api.server import DialerApi, RequestContext, create_app
+from icws_api.server import ConnectionApi, DialerApi, RequestContext, create_app
 
 __all__ = [
+    "FEATURES",
     "Call",
+    "MockConnection",
     "MockDialer",
+    "MockSession",
     "Mocks",
+    "Sessions",
     "create_mock_app",
 ]
 
@@ -45,8 +58,53 @@ class Call:
     """The other parameters, by Python name."""
 
 
-class _Recorder:
+@dataclass
+class MockSession:
+    """A session the mock server started."""
+
+    values: dict[str, str]
+    """Its values, by session attribute."""
+    cookies: dict[str, str]
+
+
+class Sessions:
+    """The sessions a mock server knows: it starts and ends them, and checks requests against them."""
+
     def __init__(self) -> None:
+        self.live: list[MockSession] = []
+
+    def start(self) -> MockSession:
+        values = {
+            "csrf_token": secrets.token_hex(8),
+            "session_id": secrets.token_hex(8),
+        }
+        cookies = {
+            "icws_" + values["session_id"]: secrets.token_hex(16),
+        }
+        session = MockSession(values, cookies)
+        self.live.append(session)
+        return session
+
+    def find(self, ctx: RequestContext) -> MockSession | None:
+        """The live session whose values and cookies the request carries."""
+        for session in self.live:
+            same = all(getattr(ctx, name) == value for name, value in session.values.items())
+            if same and all(ctx.cookies.get(n) == v for n, v in session.cookies.items()):
+                return session
+        return None
+
+    def is_live(self, ctx: RequestContext) -> bool:
+        return self.find(ctx) is not None
+
+    def end(self, ctx: RequestContext) -> None:
+        session = self.find(ctx)
+        if session is not None:
+            self.live.remove(session)
+
+
+class _Recorder:
+    def __init__(self, mocks: Mocks | None = None) -> None:
+        self.mocks = mocks if mocks is not None else Mocks()
         self.calls: list[Call] = []
         """Every call received, oldest first."""
         self.results: dict[str, ApiModel] = {}
@@ -61,11 +119,106 @@ class _Recorder:
         return result
 
 
+class MockConnection(ConnectionApi, _Recorder):
+    """Records every ``connection`` call in ``calls`` and answers success."""
+
+    async def create_connection(
+        self,
+        ctx: RequestContext,
+        body: (
+            IcAuthConnectionRequestSettings
+            | AuthTokenConnectionRequestSettings
+            | SingleSignOnTokenConnectionRequestSettings
+        ),
+        *,
+        accept_language: str,
+        include: str | None,
+    ) -> ConnectionResponse:
+        self.calls.append(
+            Call(
+                "createConnection",
+                ctx,
+                body,
+                {
+                    "accept_language": accept_language,
+                    "include": include,
+                },
+            )
+        )
+        session = self.mocks.sessions.start()
+        ctx.response_headers["ININ-ICWS-CSRF-Token"] = session.values["csrf_token"]
+        ctx.response_headers["ININ-ICWS-Session-ID"] = session.values["session_id"]
+        ctx.response_headers["Location"] = "/icws/" + session.values["session_id"] + "/connection"
+        for name, value in session.cookies.items():
+            ctx.response_headers["Set-Cookie"] = f"{name}={value}; Path=/; HttpOnly"
+        return ConnectionResponse.model_validate(
+            {
+                "csrf_token": session.values["csrf_token"],
+                "session_id": session.values["session_id"],
+            }
+        )
+
+    async def delete_connection(
+        self,
+        ctx: RequestContext,
+    ) -> None:
+        self.calls.append(
+            Call(
+                "deleteConnection",
+                ctx,
+                None,
+                {},
+            )
+        )
+        self.mocks.sessions.end(ctx)
+
+    async def get_features(
+        self,
+        ctx: RequestContext,
+    ) -> FeatureInfoList:
+        self.calls.append(
+            Call(
+                "getFeatures",
+                ctx,
+                None,
+                {},
+            )
+        )
+        return FeatureInfoList.model_validate(
+            {
+                "feature_info_list": [
+                    FeatureInfo.model_validate({"feature_id": name, "version": version})
+                    for name, version in self.mocks.features.items()
+                ]
+            }
+        )
+
+    async def get_feature(
+        self,
+        ctx: RequestContext,
+        *,
+        feature_id: str,
+    ) -> FeatureInfo:
+        self.calls.append(
+            Call(
+                "getFeature",
+                ctx,
+                None,
+                {
+                    "feature_id": feature_id,
+                },
+            )
+        )
+        name = feature_id
+        if name not in self.mocks.features:
+            raise error_for_status(404)(message=f"The server has no feature {name}.")
+        return FeatureInfo.model_validate(
+            {"feature_id": name, "version": self.mocks.features[name]}
+        )
+
+
 class MockDialer(DialerApi, _Recorder):
     """Records every ``dialer`` call in ``calls`` and answers success."""
-
-    def __init__(self) -> None:
-        _Recorder.__init__(self)
 
     async def mark_call_for_finishing(
         self,
@@ -110,18 +263,38 @@ class MockDialer(DialerApi, _Recorder):
         )
 
 
+FEATURES: Mapping[str, int] = {
+    "connection": 1,
+    "dialer": 7,
+}
+"""The feature versions a mock server reports unless told otherwise: all the spec's operations need."""
+
+
 @dataclass
 class Mocks:
-    """One mock per tag."""
+    """One mock per tag, the sessions they share, and the feature versions they report."""
 
-    dialer: MockDialer = field(default_factory=MockDialer)
+    sessions: Sessions = field(default_factory=Sessions)
+    features: dict[str, int] = field(default_factory=lambda: dict(FEATURES))
+    connection: MockConnection = field(init=False)
+    dialer: MockDialer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.connection = MockConnection(self)
+        self.dialer = MockDialer(self)
 
 
-def create_mock_app(mocks: Mocks | None = None) -> Starlette:
-    """An app serving ``mocks`` (new ones when not given); they are also at ``app.state.mocks``."""
+def create_mock_app(mocks: Mocks | None = None, *, check_sessions: bool = True) -> Starlette:
+    """An app serving ``mocks`` (new ones when not given), also at ``app.state.mocks``.
+
+    With ``check_sessions``, a call that needs a session must carry the values and cookies of one
+    the mock started; without, any present credentials do.
+    """
     mocks = mocks if mocks is not None else Mocks()
     app = create_app(
+        connection=mocks.connection,
         dialer=mocks.dialer,
+        authenticate=mocks.sessions.is_live if check_sessions else None,
     )
     app.state.mocks = mocks
     return app

@@ -33,13 +33,20 @@ from icws_api.errors import (
 )
 from icws_api.models import (
     AgentTypeParameters,
+    AuthTokenConnectionRequestSettings,
+    ConnectionResponse,
+    FeatureInfo,
+    FeatureInfoList,
+    IcAuthConnectionRequestSettings,
     MarkCallForFinishingParameters,
+    SingleSignOnTokenConnectionRequestSettings,
     UpdateStageParameters,
 )
 
 __all__ = [
     "MAX_BODY_BYTES",
     "Authenticate",
+    "ConnectionApi",
     "DialerApi",
     "RequestContext",
     "create_app",
@@ -80,9 +87,142 @@ class RequestContext:
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     """The request's headers (names are case-insensitive)."""
 
+    response_headers: dict[str, str] = field(default_factory=dict, repr=False)
+    """Headers a handler wants on its successful answer (``Location``, ``Set-Cookie``, ...)."""
+
 
 Authenticate = Callable[[RequestContext], bool | Awaitable[bool]]
 """Checks a request's credentials for real; ``False`` answers 401."""
+
+
+class ConnectionApi:
+    """Operations of the ``connection`` tag: Sessions with the Interaction Center server, and the
+    features it offers.
+
+    Subclass it and override the operations you serve.
+    """
+
+    async def create_connection(
+        self,
+        ctx: RequestContext,
+        body: (
+            IcAuthConnectionRequestSettings
+            | AuthTokenConnectionRequestSettings
+            | SingleSignOnTokenConnectionRequestSettings
+        ),
+        *,
+        accept_language: str,
+        include: str | None,
+    ) -> ConnectionResponse:
+        """Logs a client in, creating a connection representation for a session with the Interaction
+           Center server. See Connecting for more detailed information on how to create a session
+           with the Interaction Center server, including how to properly handle a 503 error
+           response.
+
+        Serves ``POST /icws/connection`` (operation ``createConnection``).
+        Unless overridden, it answers InternalServerError: not implemented.
+
+        Args:
+            ctx: Who is calling: the request's session values, cookies and headers.
+            body: The validated ``request`` body.
+            accept_language: ``Accept-Language`` (header, string, required). The Accept-Language
+                parameter is used by the server to determine the primary language of the client.
+                This header determines the language for any human-readable text, as well as formats
+                for time, dates, and money. The client must create a new connection with a different
+                value of Accept-Language to change the primary language.
+            include: ``include`` (query, string). A comma-delimited list of additional fields to
+                include in the response. Options are: version, features, server-time (added in
+                version 4), default-workstation (added in version 5), purecloud-integration (added
+                in version 8), effective-station (added in version 10).
+
+        Returns:
+            ConnectionResponse: The connection was created; the session's values are in the body and
+                the headers.
+
+        Raises:
+            BadRequestError: To answer 400, The request was invalid. This can occur when the message
+                body is malformed or missing required items. This will also occur if a required
+                header or query string parameter is missing or invalid.
+            GoneError: To answer 410, This resource has been deprecated and removed from the API.
+            InternalServerError: To answer 500, An unexpected error occurred while processing the
+                request.
+            ServiceUnavailableError: To answer 503, The server cannot take the session now; try one
+                of the alternate hosts it names.
+        """
+        raise InternalServerError(message="createConnection is not implemented by this server")
+
+    async def delete_connection(
+        self,
+        ctx: RequestContext,
+    ) -> None:
+        """Logs the session out, ending its connection with the Interaction Center server.
+
+        Serves ``DELETE /icws/{sessionId}/connection`` (operation ``deleteConnection``).
+        Unless overridden, it answers InternalServerError: not implemented.
+
+        Args:
+            ctx: Who is calling: the request's session values, cookies and headers.
+
+        Returns:
+            None: The session was logged out.
+
+        Raises:
+            BadRequestError: To answer 400, The request was invalid. This can occur when the message
+                body is malformed or missing required items. This will also occur if a required
+                header or query string parameter is missing or invalid.
+            UnauthorizedError: To answer 401, The specified session token is missing, invalid, or
+                has expired.
+            GoneError: To answer 410, This resource has been deprecated and removed from the API.
+            InternalServerError: To answer 500, An unexpected error occurred while processing the
+                request.
+        """
+        raise InternalServerError(message="deleteConnection is not implemented by this server")
+
+    async def get_features(
+        self,
+        ctx: RequestContext,
+    ) -> FeatureInfoList:
+        """Lists the features the server offers, each with its version.
+
+        Serves ``GET /icws/connection/features`` (operation ``getFeatures``).
+        Unless overridden, it answers InternalServerError: not implemented.
+
+        Args:
+            ctx: Who is calling: the request's session values, cookies and headers.
+
+        Returns:
+            FeatureInfoList: The server's features.
+
+        Raises:
+            InternalServerError: To answer 500, An unexpected error occurred while processing the
+                request.
+        """
+        raise InternalServerError(message="getFeatures is not implemented by this server")
+
+    async def get_feature(
+        self,
+        ctx: RequestContext,
+        *,
+        feature_id: str,
+    ) -> FeatureInfo:
+        """Gets one feature the server offers, with its version.
+
+        Serves ``GET /icws/connection/features/{featureId}`` (operation ``getFeature``).
+        Unless overridden, it answers InternalServerError: not implemented.
+
+        Args:
+            ctx: Who is calling: the request's session values, cookies and headers.
+            feature_id: ``featureId`` (path, string, required). The feature's name, such as dialer.
+
+        Returns:
+            FeatureInfo: The feature and its version.
+
+        Raises:
+            NotFoundError: To answer 404, The requested resource was not found.
+            InternalServerError: To answer 500, An unexpected error occurred while processing the
+                request.
+        """
+        raise InternalServerError(message="getFeature is not implemented by this server")
 
 
 class DialerApi:
@@ -187,6 +327,7 @@ class DialerApi:
 
 def create_app(
     *,
+    connection: ConnectionApi | None = None,
     dialer: DialerApi | None = None,
     authenticate: Authenticate | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
@@ -194,6 +335,8 @@ def create_app(
     """A Starlette app serving every operation with the given implementations.
 
     Args:
+        connection: Serves the ``connection`` operations; without it they answer that they are not
+            implemented.
         dialer: Serves the ``dialer`` operations; without it they answer that they are not
             implemented.
         authenticate: Checks the credentials of every request that must carry them, after their
@@ -201,8 +344,29 @@ def create_app(
         max_body_bytes: A larger request body answers 400 unread.
     """
     guard = _Guard(authenticate, max_body_bytes)
+    connection_api = connection if connection is not None else ConnectionApi()
     dialer_api = dialer if dialer is not None else DialerApi()
     routes = [
+        Route(
+            "/icws/connection",
+            _create_connection(connection_api, guard),
+            methods=["POST"],
+        ),
+        Route(
+            "/icws/{session_id}/connection",
+            _delete_connection(connection_api, guard),
+            methods=["DELETE"],
+        ),
+        Route(
+            "/icws/connection/features",
+            _get_features(connection_api, guard),
+            methods=["GET"],
+        ),
+        Route(
+            "/icws/connection/features/{feature_id}",
+            _get_feature(connection_api, guard),
+            methods=["GET"],
+        ),
         Route(
             "/icws/{session_id}/dialer/mark-call-for-finishing",
             _mark_call_for_finishing(dialer_api, guard),
@@ -314,9 +478,16 @@ def _bad_request(message: str) -> BadRequestError:
     return BadRequestError(message=message)
 
 
-def _json_response(result: Any, status: int, media_type: str) -> Response:
+def _json_response(
+    result: Any, status: int, media_type: str, headers: Mapping[str, str]
+) -> Response:
     content = _adapter(type(result)).dump_json(result, by_alias=True, exclude_unset=True)
-    return Response(content, status_code=status, media_type=f"{media_type}; charset=utf-8")
+    return Response(
+        content,
+        status_code=status,
+        headers=dict(headers),
+        media_type=f"{media_type}; charset=utf-8",
+    )
 
 
 def _error_response(error: ApiError, headers: Mapping[str, str] | None = None) -> Response:
@@ -324,7 +495,11 @@ def _error_response(error: ApiError, headers: Mapping[str, str] | None = None) -
     merged = {**_ERROR_HEADERS.get(error.status_code, {}), **(headers or {})}
     if error.challenge is not None:
         merged["WWW-Authenticate"] = str(error.challenge)
-    content = error.to_body().model_dump_json(exclude_unset=True).encode()
+    detail = getattr(error, "detail", None)
+    if detail is not None:  # a status whose body is its own, not the error representation
+        content = detail.model_dump_json(exclude_unset=True).encode()
+    else:
+        content = error.to_body().model_dump_json(exclude_unset=True).encode()
     return Response(
         content, status_code=error.status_code, headers=merged, media_type=_ERROR_MEDIA_TYPE
     )
@@ -359,6 +534,103 @@ def _guarded(endpoint: _Endpoint, operation: str) -> _Endpoint:
     return guarded
 
 
+def _create_connection(api: ConnectionApi, guard: _Guard) -> _Endpoint:
+    async def endpoint(request: Request) -> Response:
+        ctx = RequestContext(
+            cookies=request.cookies,
+            headers=request.headers,
+        )
+        body = await guard.body(
+            request,
+            IcAuthConnectionRequestSettings
+            | AuthTokenConnectionRequestSettings
+            | SingleSignOnTokenConnectionRequestSettings,
+            ["application/json", "application/vnd.inin.icws+json"],
+            required=True,
+        )
+        result = await api.create_connection(
+            ctx,
+            body,
+            accept_language=_parameter(
+                "Accept-Language",
+                request.headers.get("Accept-Language"),
+                str,
+                required=True,
+            ),
+            include=_parameter(
+                "include",
+                request.query_params.get("include"),
+                str,
+                required=False,
+            ),
+        )
+        return _json_response(result, 201, "application/vnd.inin.icws+json", ctx.response_headers)
+
+    return _guarded(endpoint, "createConnection")
+
+
+def _delete_connection(api: ConnectionApi, guard: _Guard) -> _Endpoint:
+    async def endpoint(request: Request) -> Response:
+        path = request.path_params
+        ctx = RequestContext(
+            session_id=path["session_id"],
+            csrf_token=request.headers.get("ININ-ICWS-CSRF-Token", ""),
+            cookies=request.cookies,
+            headers=request.headers,
+        )
+        await guard.authenticate(
+            ctx,
+            _missing(
+                ("the ININ-ICWS-CSRF-Token header", "ININ-ICWS-CSRF-Token" in request.headers),
+                (
+                    "the " + "icws_" + path["session_id"] + " cookie",
+                    "icws_" + path["session_id"] in request.cookies,
+                ),
+            ),
+        )
+        await api.delete_connection(
+            ctx,
+        )
+        return Response(status_code=200, headers=ctx.response_headers)
+
+    return _guarded(endpoint, "deleteConnection")
+
+
+def _get_features(api: ConnectionApi, guard: _Guard) -> _Endpoint:
+    async def endpoint(request: Request) -> Response:
+        ctx = RequestContext(
+            cookies=request.cookies,
+            headers=request.headers,
+        )
+        result = await api.get_features(
+            ctx,
+        )
+        return _json_response(result, 200, "application/vnd.inin.icws+json", ctx.response_headers)
+
+    return _guarded(endpoint, "getFeatures")
+
+
+def _get_feature(api: ConnectionApi, guard: _Guard) -> _Endpoint:
+    async def endpoint(request: Request) -> Response:
+        path = request.path_params
+        ctx = RequestContext(
+            cookies=request.cookies,
+            headers=request.headers,
+        )
+        result = await api.get_feature(
+            ctx,
+            feature_id=_parameter(
+                "featureId",
+                path.get("feature_id"),
+                str,
+                required=True,
+            ),
+        )
+        return _json_response(result, 200, "application/vnd.inin.icws+json", ctx.response_headers)
+
+    return _guarded(endpoint, "getFeature")
+
+
 def _mark_call_for_finishing(api: DialerApi, guard: _Guard) -> _Endpoint:
     async def endpoint(request: Request) -> Response:
         path = request.path_params
@@ -388,7 +660,7 @@ def _mark_call_for_finishing(api: DialerApi, guard: _Guard) -> _Endpoint:
             ctx,
             body,
         )
-        return Response(status_code=200)
+        return Response(status_code=200, headers=ctx.response_headers)
 
     return _guarded(endpoint, "markCallForFinishing")
 
@@ -422,7 +694,7 @@ def _update_stage(api: DialerApi, guard: _Guard) -> _Endpoint:
             ctx,
             body,
         )
-        return Response(status_code=200)
+        return Response(status_code=200, headers=ctx.response_headers)
 
     return _guarded(endpoint, "updateStage")
 
@@ -456,6 +728,6 @@ def _set_agent_type(api: DialerApi, guard: _Guard) -> _Endpoint:
             ctx,
             body,
         )
-        return Response(status_code=200)
+        return Response(status_code=200, headers=ctx.response_headers)
 
     return _guarded(endpoint, "setAgentType")
