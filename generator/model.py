@@ -343,6 +343,8 @@ class Operation:
     """The example call's body, as compact JSON."""
     example_path: str
     """The example call's path, with its query."""
+    example_body_python: str | None
+    """The example call's body as a Python expression, where it is not given as keywords."""
     example_headers: tuple[tuple[str, str], ...]
     """The example call's headers on the wire, credentials included."""
     security_schemes: tuple[SecurityScheme, ...]
@@ -358,7 +360,8 @@ class Operation:
     def example_imports(self) -> tuple[str, ...]:
         """Classes the example's Python arguments name."""
         code = " ".join(python for _, python in self.example_arguments)
-        return tuple(sorted(set(re.findall(r"\b([A-Z]\w*)\.", code))))
+        code += f" {self.example_body_python}" if self.example_body_python else ""
+        return tuple(sorted(set(re.findall(r"\b([A-Z]\w*)[.(]", code))))
 
     @property
     def checked_credentials(self) -> tuple[Credential, ...]:
@@ -935,10 +938,22 @@ class _Builder:
             (p.name, p.example.python) for p in parameters if p.example and not p.session_attribute
         ]
         wire: dict[str, Any] = {}
+        body_python = None
         if body and body.model:
             for model_field in body.model.fields:
                 if model_field.example:
                     arguments.append((model_field.name, model_field.example.python))
+                    wire[model_field.wire_name] = json.loads(model_field.example.json)
+        elif body and body.options:  # one of several models: the first, made with its examples
+            option = body.options[0]
+            given = [f for f in option.fields if f.example and f.const is None]
+            body_python = (
+                f"{option.name}("
+                + ", ".join(f"{f.name}={f.example.python}" for f in given if f.example)
+                + ")"
+            )
+            for model_field in option.fields:
+                if model_field.example:
                     wire[model_field.wire_name] = json.loads(model_field.example.json)
 
         def value(parameter: Parameter) -> str:
@@ -974,8 +989,11 @@ class _Builder:
             "example_headers": tuple(headers),
             "example_arguments": tuple(arguments),
             "example_body": (
-                json.dumps(wire, separators=(",", ":")) if body and body.model else None
+                json.dumps(wire, separators=(",", ":"))
+                if body and (body.model or body.options)
+                else None
             ),
+            "example_body_python": body_python,
             "example_path": concrete + ("?" + query if query else ""),
         }
 
@@ -1442,6 +1460,8 @@ def _made_up_example(document: dict[str, Any], raw: Any, depth: int) -> Any:
     schema = deref(document, raw)
     if not isinstance(schema, dict) or depth > 8:
         return None
+    if "const" in schema:
+        return schema["const"]
     for found in (_explicit_example(schema), (schema["default"],) if "default" in schema else None):
         if found is not None:
             return found[0]

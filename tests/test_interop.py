@@ -73,7 +73,7 @@ def patch_missing_unset_import(package: Path) -> None:
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[str, Mocks]]:
     mocks = Mocks()
-    with LoopbackServer(create_mock_app(mocks)) as running:
+    with LoopbackServer(create_mock_app(mocks, check_sessions=False)) as running:
         yield running.url, mocks
 
 

@@ -23,13 +23,9 @@ def model(api: Api, name: str) -> ObjectModel:
 
 
 def test_models_from_the_seed_pages(api: Api) -> None:
-    assert api.model_names == (
-        "AgentType",
-        "Error",
-        "MarkCallForFinishingParameters",
-        "UpdateStageParameters",
-        "AgentTypeParameters",
-    )
+    seed_models = ["AgentType", "Error", "MarkCallForFinishingParameters"]
+    seed_models += ["UpdateStageParameters", "AgentTypeParameters"]
+    assert [name for name in api.model_names if name in seed_models] == seed_models
     fields = {f.name: f for f in model(api, "UpdateStageParameters").fields}
     assert [(f.wire_name, f.annotation, f.hint, f.required) for f in fields.values()] == [
         ("agentId", "Annotated[str | None, NotNull]", "str | None", False),
@@ -56,7 +52,7 @@ def test_dictionary_enum_and_bounded_list(api: Api) -> None:
     assert [(c.keyword, c.value, c.label) for c in campaign_ids.type.constraints] == [
         ("min_length", "1", "at least 1 item")
     ]
-    (enum,) = api.enums
+    enum = next(e for e in api.enums if e.name == "AgentType")
     assert isinstance(enum, EnumModel)
     assert enum.base == "IntEnum"
     assert [(m.name, m.value, m.label) for m in enum.members] == [
@@ -67,7 +63,7 @@ def test_dictionary_enum_and_bounded_list(api: Api) -> None:
 
 
 def test_operations(api: Api) -> None:
-    (tag,) = api.tags
+    tag = next(t for t in api.tags if t.name == "dialer")
     assert (tag.name, tag.attribute, tag.class_prefix) == ("dialer", "dialer", "Dialer")
     names = [(op.name, op.method, op.feature) for op in tag.operations]
     assert names == [
@@ -105,7 +101,7 @@ def test_operations(api: Api) -> None:
 
 
 def test_responses_keep_the_pages_order_and_words(api: Api) -> None:
-    set_agent_type = api.operations[2]
+    set_agent_type = next(op for op in api.operations if op.operation_id == "setAgentType")
     assert [r.status for r in set_agent_type.responses] == [
         "200",
         "403",
@@ -136,6 +132,7 @@ def test_responses_keep_the_pages_order_and_words(api: Api) -> None:
         (404, "NotFoundError"),
         (410, "GoneError"),
         (500, "InternalServerError"),
+        (503, "ServiceUnavailableError"),
     ]
     assert [a.name for a in api.auth_params] == ["realm", "location"]
     assert [(f.name, f.secret) for f in api.session_fields] == [
@@ -156,6 +153,39 @@ def test_security_schemes(api: Api) -> None:
         "icws_{sessionId}",
         True,
     )
+
+
+def test_session_operations(api: Api) -> None:
+    create, delete, features = api.session_create, api.session_delete, api.features_operation
+    assert create is not None and delete is not None and features is not None
+    assert (create.operation_id, create.success_status, create.security) == (
+        "createConnection",
+        201,
+        (),
+    )
+    assert create.session_from_body == (("csrf_token", "csrf_token"), ("session_id", "session_id"))
+    assert create.body is not None
+    assert [o.name for o in create.body.options] == [
+        "IcAuthConnectionRequestSettings",
+        "AuthTokenConnectionRequestSettings",
+        "SingleSignOnTokenConnectionRequestSettings",
+    ]
+    (constant,) = create.body.options[0].constants
+    assert (constant.name, constant.wire_name) == ("type", "__type")
+    assert create.fail_over is not None
+    assert (create.fail_over.error_class, create.fail_over.alternate_hosts) == (
+        "ServiceUnavailableError",
+        "alternate_host_list",
+    )
+    assert delete.operation_id == "deleteConnection"
+    assert (
+        features.features_list is not None
+        and features.features_list.list_field == "feature_info_list"
+    )
+    assert dict(api.feature_versions) == {"connection": 1, "dialer": 7}
+    assert api.session_cookies_named == ((("icws_", None), ("", "session_id")),)
+    unavailable = next(e for e in api.error_classes if e.status == 503)
+    assert unavailable.body == "ServiceUnavailable"
 
 
 def test_the_model_is_frozen(api: Api) -> None:
@@ -207,7 +237,7 @@ def test_schema_types(tmp_path: Path) -> None:
         "parent": ("Thing", []),
         "free": ("Annotated[Any | None, NotNull]", []),
     }
-    assert api.typing_imports == ("Annotated", "Any", "Literal")
+    assert api.typing_imports == ("Annotated", "Any", "ClassVar", "Literal")
 
 
 def test_string_enum_component(tmp_path: Path) -> None:

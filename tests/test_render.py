@@ -46,18 +46,12 @@ def api() -> Api:
 
 def test_one_output_per_template_mirroring_the_tree(api: Api) -> None:
     outputs = render(api, [TEMPLATES])
-    assert sorted(outputs) == [
+    per_item = {f"docs/endpoints/{op.slug}.md" for op in api.operations}
+    per_item |= {f"docs/models/{m.name}.md" for m in api.all_models}
+    assert set(outputs) - per_item == {
         "README.md",
-        "docs/endpoints/dialer.mark_call_for_finishing.md",
-        "docs/endpoints/dialer.set_agent_type.md",
-        "docs/endpoints/dialer.update_stage.md",
         "docs/index.html",
         "docs/index.md",
-        "docs/models/AgentType.md",
-        "docs/models/AgentTypeParameters.md",
-        "docs/models/Error.md",
-        "docs/models/MarkCallForFinishingParameters.md",
-        "docs/models/UpdateStageParameters.md",
         "icws_api/__init__.py",
         "icws_api/client.py",
         "icws_api/errors.py",
@@ -69,7 +63,8 @@ def test_one_output_per_template_mirroring_the_tree(api: Api) -> None:
         "icws_api/session.py",
         "icws_api/testing.py",
         "pyproject.toml",
-    ]
+    }
+    assert per_item <= set(outputs)
 
 
 def test_per_item_templates_render_once_per_item(tmp_path: Path, api: Api) -> None:

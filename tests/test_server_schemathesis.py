@@ -46,9 +46,11 @@ def valid_credentials(ctx: RequestContext) -> bool:
 
 @pytest.fixture(scope="module")
 def url() -> Iterator[str]:
-    with LoopbackServer(
-        create_app(dialer=Mocks().dialer, authenticate=valid_credentials)
-    ) as running:
+    mocks = Mocks()
+    app = create_app(
+        dialer=mocks.dialer, connection=mocks.connection, authenticate=valid_credentials
+    )
+    with LoopbackServer(app) as running:
         yield running.url
 
 

@@ -43,13 +43,24 @@ def test_openapi_30_is_accepted() -> None:
             response.pop("description", None)
             response["description"] = "x"
         for item in document["paths"].values():
-            for status, response in item["post"]["responses"].items():
-                if "$ref" in response:
-                    item["post"]["responses"][status] = {"$ref": response["$ref"]}
-            body = item["post"]["requestBody"]["content"]
-            for media in body.values():
-                for prop in media["schema"]["properties"].values():
-                    prop.pop("propertyNames", None)
+            for operation in item.values():
+                if isinstance(operation, dict) and "responses" in operation:
+                    for status, response in operation["responses"].items():
+                        if "$ref" in response:
+                            operation["responses"][status] = {"$ref": response["$ref"]}
+        for schema in document["components"]["schemas"].values():
+            schema.pop("propertyNames", None)
+        for item in document["paths"].values():
+            for operation in item.values():
+                if not isinstance(operation, dict) or "requestBody" not in operation:
+                    continue
+                for media in operation["requestBody"]["content"].values():
+                    schema = media["schema"]
+                    for option in schema.get("oneOf", [schema]):
+                        for prop in option.get("properties", {}).values():
+                            prop.pop("propertyNames", None)
+                            if "const" in prop:  # 3.0 has no const: a one-value enum says it
+                                prop["enum"] = [prop.pop("const")]
 
     assert found(spec_with(to_30)) == []
 

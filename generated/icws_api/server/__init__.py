@@ -65,6 +65,12 @@ _ERROR_HEADERS: Mapping[int, Mapping[str, str]] = {
 }
 """Headers an error status always carries (the spec's examples), unless the error says otherwise."""
 
+_ERROR_FIELDS = (
+    "error_id",
+    "message",
+)
+"""The fields of the error representation, which an error's own body takes too where it has them."""
+
 _Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -496,8 +502,16 @@ def _error_response(error: ApiError, headers: Mapping[str, str] | None = None) -
     if error.challenge is not None:
         merged["WWW-Authenticate"] = str(error.challenge)
     detail = getattr(error, "detail", None)
-    if detail is not None:  # a status whose body is its own, not the error representation
-        content = detail.model_dump_json(exclude_unset=True).encode()
+    if detail is not None:  # a status whose body is its own: the error's fields fill its blanks
+        own_fields = type(detail).model_fields
+        blanks = {
+            name: getattr(error, name)
+            for name in _ERROR_FIELDS
+            if name in own_fields
+            and name not in detail.model_fields_set
+            and getattr(error, name) is not None
+        }
+        content = detail.model_copy(update=blanks).model_dump_json(exclude_unset=True).encode()
     else:
         content = error.to_body().model_dump_json(exclude_unset=True).encode()
     return Response(
