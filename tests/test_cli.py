@@ -70,3 +70,18 @@ def test_spec_and_out_default_from_pyproject(tmp_path: Path) -> None:
 def test_usage_errors_exit_2() -> None:
     assert run_cli("frobnicate").returncode == 2
     assert run_cli().returncode == 2
+
+
+def test_template_folders_configured_in_pyproject_layer_over_ours(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.icws-codegen]\nspec = "api.yaml"\ntemplates = ["mine"]\n'
+    )
+    (tmp_path / "api.yaml").write_text(
+        "openapi: 3.1.0\ninfo: {title: Tiny API, version: '1'}\npaths: {}\n"
+    )
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "README.md.jinja").write_text("Our own words about {{ api.title }}.\n")
+    result = run_cli("generate", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "generated" / "README.md").read_text() == "Our own words about Tiny API.\n"
+    assert (tmp_path / "generated" / "tiny_api" / "client.py").is_file()
