@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, naming
 from generator.config import find_config
-from generator.diagnostics import Diagnostic, Severity, SpecError, display_path
+from generator.diagnostics import Diagnostic, Severity, SpecError, display_path, has_errors
 from generator.format import TemplateBug
+from generator.importer import ANNOTATIONS, dropped_names, dump, import_page
 from generator.pipeline import check_spec, generate
 from generator.scaffold import NewEndpoint, ScaffoldError, scaffold
 from generator.write import compare, write
@@ -33,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{display_path(created)}: written, and its line added to {display_path(spec)}")
             print("fill in what the page says, then run `make`")
             return EXIT_OK
+        if args.command == "import-page":
+            return _import_page(args, spec)
         if args.command == "validate":
             return _validate(spec, package)
         return _generate(spec, out, templates, package, dry_run=args.command == "check")
@@ -47,6 +51,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScaffoldError as exc:
         print(f"new-endpoint: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+
+
+def _import_page(args: argparse.Namespace, spec: Path) -> int:
+    page = Path(args.page)
+    names = dropped_names(spec.parent / ANNOTATIONS, page.name)
+    for given in args.name:
+        key, _, value = given.partition("=")
+        if not value:
+            print(
+                f"import-page: --name takes REPRESENTATION/POSITION=NAME, not {given!r}",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        names[key] = value
+    imported = import_page(page, names, args.operation_id, args.tag)
+    _report(imported.diagnostics)
+    if not imported.path:
+        return EXIT_PROBLEMS
+    tag = imported.document[imported.method]["tags"][0]
+    literal = [s for s in imported.path.split("/") if s and "{" not in s]
+    name = "-".join(naming.words(literal[-1] if literal else imported.method)) or "endpoint"
+    out = (
+        Path(args.out)
+        if args.out
+        else spec.parent / "paths" / "-".join(naming.words(tag)) / f"{name}.yaml"
+    )
+    if out.exists() and not args.force:
+        print(f"import-page: {display_path(out)} exists; --force replaces it", file=sys.stderr)
+        return EXIT_PROBLEMS
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(dump(imported, page), "utf-8")
+    print(f"{display_path(out)}: written from {page.name}")
+    print(
+        f"its line for the root document: {imported.path}: {{$ref: {Path(os.path.relpath(out, spec.parent)).as_posix()}}}"
+    )
+    return EXIT_PROBLEMS if has_errors(imported.diagnostics) else EXIT_OK
 
 
 def _validate(spec: Path, package: str | None) -> int:
@@ -124,5 +164,21 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--tag", required=True, help="the tag that groups it, e.g. dialer")
     new.add_argument("--operation-id", required=True, help="operationId, e.g. logOff")
     new.add_argument("--templates", metavar="DIR", action="append", default=[])
+    page = commands.add_parser(
+        "import-page",
+        help="turn an ICWS documentation page into an endpoint spec file",
+        description="Read one ICWS page (plain text) and write its endpoint spec file. Names the "
+        f"scrape dropped come from --name or {ANNOTATIONS} beside the root document.",
+    )
+    page.add_argument("page", help="the page, as plain text")
+    page.add_argument("--spec", metavar="ROOT", help="root document of the spec")
+    page.add_argument(
+        "--out", metavar="FILE", help="where to write (default: spec/paths/<tag>/<name>.yaml)"
+    )
+    page.add_argument("--name", action="append", default=[], metavar="REPRESENTATION/POSITION=NAME")
+    page.add_argument("--operation-id", help="operationId (default: from the path)")
+    page.add_argument("--tag", help="tag (default: the path's first segment after the session)")
+    page.add_argument("--force", action="store_true", help="replace an existing file")
+    page.add_argument("--templates", metavar="DIR", action="append", default=[])
     parser.set_defaults(out=None, package=None)
     return parser
