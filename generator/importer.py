@@ -220,7 +220,16 @@ class _Reader:
         while self._text() in ("Property", "Value", "Comments"):
             self.position += 1
         rows = self._rows()
-        return name, self._schema(name, rows)
+        starts = [i for i, row in enumerate(rows) if row.name == "__type" and URN.match(row.type)]
+        if len(starts) < 2:
+            return name, self._schema(name, rows)
+        # "Multiple options": each option starts at its __type row and is titled by its URN.
+        options = []
+        for begin, end in zip(starts, [*starts[1:], len(rows)], strict=True):
+            urn = URN.match(rows[begin].type)
+            title = urn.group(1).rsplit(":", 1)[-1] if urn else f"{name}{begin}"
+            options.append(self._schema(title, rows[begin:end]))
+        return name, {"title": name, "oneOf": options}
 
     def _rows(self) -> list[Row]:
         rows: list[Row] = []

@@ -313,3 +313,32 @@ def test_an_imported_page_validates_and_generates(spec_copy: Path, tmp_path: Pat
     assert "def update_call_data(" in (tmp_path / "out" / "icws_api" / "client.py").read_text()
     again = run_cli("import-page", str(page), "--spec", str(root))
     assert again.returncode == 1 and "exists; --force replaces it" in again.stderr
+
+
+def test_multiple_options_become_a_one_of(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    rows = []
+    for option, field in (("aSettings", "alpha"), ("bSettings", "beta")):
+        rows += [
+            "__type",
+            f'"urn:inin.com:things:{option}"',
+            "Required",
+            "The JSON type representing this option.",
+        ]
+        rows += [field, "String", "Required", f"The {field}."]
+    page.write_text(
+        "POST\n/icws/{sessionId}/things/start\nStarts a thing.\nRequest\nParameters\nType\nName\n"
+        "Comments\nTemplate\nsessionId\nRequired\nThe session.\nRepresentations\nstartSettings\n"
+        "Property\nValue\nComments\nMultiple options:\n"
+        + "\n".join(rows)
+        + "\nResponse\n200 - OK\nStarted.\n"
+    )
+    imported = import_page(page, {})
+    schema = imported.document["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["title"] == "startSettings"
+    assert [o["title"] for o in schema["oneOf"]] == ["aSettings", "bSettings"]
+    assert schema["oneOf"][1]["properties"]["__type"] == {
+        "const": "urn:inin.com:things:bSettings",
+        "description": "The JSON type representing this option.",
+    }
+    assert schema["oneOf"][1]["required"] == ["__type", "beta"]
