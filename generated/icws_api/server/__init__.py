@@ -12,6 +12,7 @@ sent to the caller. An operation nobody overrode answers with an error saying so
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -437,10 +438,28 @@ class _Guard:
             allowed = " or ".join(media_types)
             sent = content_type or "no content type"
             raise _bad_request(f"The request body must be sent as {allowed}, not {sent}.")
+        _refuse_duplicate_keys(raw)
         try:
             return _adapter(kind).validate_json(raw, by_alias=True, by_name=False)
         except ValidationError as exc:
             raise _bad_request(_describe(exc)) from None
+
+
+def _refuse_duplicate_keys(raw: bytes) -> None:
+    """A JSON object naming a key twice is refused: parsers disagree on which value wins."""
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen = set()
+        for key, _ in items:
+            if key in seen:
+                raise _bad_request(f"The request body is not valid: the key {key!r} appears twice.")
+            seen.add(key)
+        return dict(items)
+
+    try:
+        json.loads(raw, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        pass  # not JSON at all: the validation that follows says where
 
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
@@ -477,7 +496,10 @@ def _parameter(name: str, raw: str | None, kind: Any, *, required: bool) -> Any:
 
 
 def _missing(*checks: tuple[str, bool]) -> list[str]:
-    return [what for what, present in checks if not present]
+    """What is absent, each named in at most 120 characters (a name can hold the path's values)."""
+    return [
+        what if len(what) <= 120 else what[:117] + "..." for what, present in checks if not present
+    ]
 
 
 def _bad_request(message: str) -> BadRequestError:
@@ -523,8 +545,9 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     """Routing failures (no such path, wrong method) answer with the error body too."""
     if not isinstance(exc, HTTPException):
         raise exc
+    path = request.url.path if len(request.url.path) <= 200 else request.url.path[:197] + "..."
     error = error_for_status(exc.status_code)(
-        message=f"{exc.detail}: {request.method} {request.url.path}", status_code=exc.status_code
+        message=f"{exc.detail}: {request.method} {path}", status_code=exc.status_code
     )
     return _error_response(error, exc.headers)
 
