@@ -394,7 +394,7 @@ class Operation:
     def not_implemented_error(self) -> str:
         """The error a server answers with for an operation nobody implemented."""
         documented = {r.status: r.error_class for r in self.errors}
-        return documented.get("501") or "InternalServerError"
+        return documented.get("501") or documented.get("500") or "ApiError"
 
     @property
     def arguments(self) -> tuple[Parameter, ...]:
@@ -580,7 +580,7 @@ class Api:
     def server_error_imports(self) -> tuple[str, ...]:
         """What the server module imports from the errors module."""
         used = {op.not_implemented_error for op in self.operations}
-        used |= {"ApiError", "BadRequestError", "UnauthorizedError", "error_for_status"}
+        used |= {"ApiError", "error_for_status"}
         return tuple(naming.export_order(used))
 
     @property

@@ -124,7 +124,8 @@ def docstring(text: str, indent: int = 0, hang: int = 0, width: int = LINE_LENGT
     """
     body = "".join(_inert(char) for char in text.replace("\r\n", "\n"))
     body = body.replace('"""', '\\"\\"\\"').strip()
-    if body.endswith('"'):
+    backslashes = len(body[:-1]) - len(body[:-1].rstrip("\\"))
+    if body.endswith('"') and backslashes % 2 == 0:  # a raw quote would close the docstring
         body = body[:-1] + '\\"'
     pad = " " * (indent + hang)
     lines: list[str] = []

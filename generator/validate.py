@@ -49,24 +49,42 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
     for rule in RULES:
         try:
             diagnostics.extend(rule(spec))
-        except (AttributeError, KeyError, TypeError):
+        except Exception:
             if not diagnostics:  # the document's shape is valid: the rule itself is wrong
                 raise
     return diagnostics
 
 
 def _schema_diagnostics(spec: LoadedSpec, version: str) -> Iterator[Diagnostic]:
-    validator_class = _LOCATED_VALIDATORS["3.1" if version.startswith("3.1") else "3.0"]
+    """The OpenAPI schema's verdict; the deeper checks only on a document of the right shape."""
+    validator = _LOCATED_VALIDATORS["3.1" if version.startswith("3.1") else "3.0"](spec.document)
+    shape = [
+        _located_error(spec, p) for p in validator.schema_validator.iter_errors(validator.schema)
+    ]
+    yield from shape
+    if shape:
+        return  # the deeper checks assume a document of the right shape
     if version.startswith("3.1"):
         yield from _dialect_diagnostics(spec)
-    for problem in validator_class(spec.document).iter_errors():
-        if isinstance(problem, DuplicateOperationIDError):
-            continue  # reported by operation_ids(), with both places
-        parts = getattr(problem, "located_parts", None)
-        if parts is None:
-            parts = tuple(problem.absolute_path)
-        pointer = jp.join("", *parts)
-        yield error("openapi-schema", _describe(problem), spec.locate(pointer), pointer)
+    try:
+        for problem in validator.root_validator(validator.schema_path):
+            if not isinstance(problem, DuplicateOperationIDError):  # operation_ids() says it
+                yield _located_error(spec, problem)
+    except Exception as exc:  # openapi-spec-validator failed on the document: say so, and where
+        yield error(
+            "openapi-schema",
+            f"the document could not be checked through: {exc!r}",
+            spec.locate(""),
+            "",
+        )
+
+
+def _located_error(spec: LoadedSpec, problem: ValidationError) -> Diagnostic:
+    parts = getattr(problem, "located_parts", None)
+    if parts is None:
+        parts = tuple(problem.absolute_path)
+    pointer = jp.join("", *parts)
+    return error("openapi-schema", _describe(problem), spec.locate(pointer), pointer)
 
 
 def _dialect_diagnostics(spec: LoadedSpec) -> Iterator[Diagnostic]:

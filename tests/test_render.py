@@ -27,6 +27,8 @@ from tests.conftest import SPEC, TEMPLATES
 
 HOSTILE = [
     '"""; import os; os.system("x") #',
+    'ends with three quotes"""',
+    'ends with an escaped quote\\"',
     'ends with a quote"',
     "back\\slash\\",
     "{{ api.title }} {% raw %}",

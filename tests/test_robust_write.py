@@ -49,7 +49,9 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def files_of(version: str) -> dict[str, str]:
-    return {f"pkg/module_{i}.py": f"# {version} {i}\n" for i in range(12)} | {f"docs/{version}.md": version}
+    return {f"pkg/module_{i}.py": f"# {version} {i}\n" for i in range(12)} | {
+        f"docs/{version}.md": version
+    }
 
 
 def test_sigkill_at_every_step_leaves_the_old_tree_or_the_new(tmp_path: Path) -> None:
@@ -65,7 +67,11 @@ def test_sigkill_at_every_step_leaves_the_old_tree_or_the_new(tmp_path: Path) ->
     def run(limit: int) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, str(script), str(limit), str(tmp_path / "new.json"), str(out)],
-            cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
 
     steps = int(run(0).stdout)  # a full run, counting its filesystem steps
@@ -98,7 +104,12 @@ def test_concurrent_runs_never_interleave(tmp_path: Path, attempt: int) -> None:
         assert run_cli("generate", "--spec", str(root), "--out", str(out)).returncode == 0
         expected.append(tree(out))
     runs = [
-        subprocess.Popen([sys.executable, "-m", "generator", "generate", "--spec", str(root), "--out", str(out)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-m", "generator", "generate", "--spec", str(root), "--out", str(out)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         for root in specs
     ]
     for process in runs:

@@ -25,13 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from icws_api.errors import (
-    ApiError,
-    BadRequestError,
-    InternalServerError,
-    UnauthorizedError,
-    error_for_status,
-)
+from icws_api.errors import ApiError, InternalServerError, error_for_status
 from icws_api.models import (
     AgentTypeParameters,
     AuthTokenConnectionRequestSettings,
@@ -406,14 +400,14 @@ class _Guard:
     async def authenticate(self, ctx: RequestContext, missing: Sequence[str]) -> None:
         if missing:
             absent = " and no ".join(missing)
-            raise UnauthorizedError(message=f"The request has no {absent}.")
+            raise _error(401, f"The request has no {absent}.")
         if self.check is None:
             return
         verdict = self.check(ctx)
         if inspect.isawaitable(verdict):
             verdict = await verdict
         if not verdict:
-            raise UnauthorizedError(message="The session credentials are not valid.")
+            raise _error(401, "The session credentials are not valid.")
 
     async def body(
         self, request: Request, kind: Any, media_types: Sequence[str], *, required: bool
@@ -502,8 +496,13 @@ def _missing(*checks: tuple[str, bool]) -> list[str]:
     ]
 
 
-def _bad_request(message: str) -> BadRequestError:
-    return BadRequestError(message=message)
+def _bad_request(message: str) -> ApiError:
+    return _error(400, message)
+
+
+def _error(status: int, message: str) -> ApiError:
+    """The error of ``status`` (its own class where the spec documents it) saying ``message``."""
+    return error_for_status(status)(message=message, status_code=status)
 
 
 def _json_response(
