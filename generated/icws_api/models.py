@@ -64,6 +64,7 @@ class ApiModel(BaseModel):
         validate_by_name=True,
         validate_by_alias=True,
         serialize_by_alias=True,
+        protected_namespaces=(),
     )
 
     constants: ClassVar[Mapping[str, str]] = {}
