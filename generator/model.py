@@ -318,6 +318,8 @@ class Operation:
     method: str
     path: str
     tag: str
+    tag_attribute: str
+    """The client attribute of its tag (``client.<tag_attribute>.<name>``)."""
     summary: str
     description: str
     feature: Feature | None
@@ -804,7 +806,7 @@ class _Builder:
         return tuple(
             Tag(
                 name=name,
-                attribute=naming.snake(name),
+                attribute=grouped[name][0].tag_attribute,
                 class_prefix=naming.pascal(name),
                 description=declared.get(name, ""),
                 operations=tuple(grouped[name]),
@@ -849,6 +851,7 @@ class _Builder:
             method=method.upper(),
             path=path,
             tag=tag,
+            tag_attribute=naming.snake(tag),
             summary=str(operation.get("summary", "")),
             description=str(operation.get("description") or operation.get("summary", "")),
             feature=_feature(operation.get("x-feature")),
