@@ -24,8 +24,9 @@ check: $(STAMP)
 	$(PY) -m generator check
 
 lint: $(STAMP)
-	$(PY) -m ruff check generator tests
-	$(PY) -m black --check --quiet generator tests
+	$(PY) -m ruff check generator tests bench
+	$(PY) -m black --check --quiet generator tests bench
+	$(PY) -m black --check --quiet --line-length 100 --target-version py311 generated
 	$(PY) -m mypy
 
 test: check lint browser

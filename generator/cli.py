@@ -8,14 +8,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import __version__, naming
-from generator.config import find_config
+from generator import __version__, fingerprint
+from generator.config import ANNOTATIONS, find_config
 from generator.diagnostics import Diagnostic, Severity, SpecError, display_path, has_errors
-from generator.format import TemplateBug
-from generator.importer import ANNOTATIONS, dropped_names, dump, import_page
-from generator.pipeline import check_spec, generate
-from generator.scaffold import NewEndpoint, ScaffoldError, scaffold
-from generator.write import compare, write
+
+# The stages are imported where they are used: a run the fingerprint shows to change nothing
+# stops before importing the validator, the templates or the formatter.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -28,8 +26,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = Path(args.out) if args.out else config.out
     templates = tuple(Path(t) for t in args.templates) + config.templates
     package = args.package or config.package
+    from generator.format import TemplateBug
+    from generator.scaffold import ScaffoldError
+
     try:
         if args.command == "new-endpoint":
+            from generator.scaffold import NewEndpoint, scaffold
+
             endpoint = NewEndpoint(args.method, args.path, args.tag, args.operation_id)
             created = scaffold(spec, endpoint, templates)
             print(f"{display_path(created)}: written, and its line added to {display_path(spec)}")
@@ -54,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _import_page(args: argparse.Namespace, spec: Path) -> int:
+    from generator import naming
+    from generator.importer import dropped_names, dump, import_page
+
     page = Path(args.page)
     names = dropped_names(spec.parent / ANNOTATIONS, page.name)
     for given in args.name:
@@ -90,6 +96,8 @@ def _import_page(args: argparse.Namespace, spec: Path) -> int:
 
 
 def _validate(spec: Path, package: str | None) -> int:
+    from generator.pipeline import check_spec
+
     api, warnings = check_spec(spec, package)
     _report(warnings)
     print(f"{display_path(spec)}: valid, {len(api.operations)} operation(s)")
@@ -99,11 +107,23 @@ def _validate(spec: Path, package: str | None) -> int:
 def _generate(
     spec: Path, out: Path, templates: tuple[Path, ...], package: str | None, *, dry_run: bool
 ) -> int:
+    run = fingerprint.Run(spec, out, templates, package)
+    if known := fingerprint.unchanged(run):
+        for line in known.warnings:
+            print(line, file=sys.stderr)
+        state = "up to date" if dry_run else "0 written"
+        print(f"{display_path(out)}: {state}, {known.files} unchanged (inputs as at the last run)")
+        return EXIT_OK
+    from generator.pipeline import generate
+    from generator.write import compare, write
+
     generated = generate(spec, templates, package)
     _report(list(generated.warnings))
+    warnings = [str(w) for w in generated.warnings]
     if dry_run:
         changes = compare(out, generated.files)
         if changes.clean:
+            fingerprint.remember(run, generated.inputs, generated.files, warnings)
             print(f"{display_path(out)}: up to date ({len(changes.unchanged)} files)")
             return EXIT_OK
         for path in changes.written:
@@ -113,7 +133,9 @@ def _generate(
             print(f"{display_path(out / path)}: no longer generated", file=sys.stderr)
         print(f"{display_path(out)} is out of date: run `make` and commit it", file=sys.stderr)
         return EXIT_PROBLEMS
+    fingerprint.forget(run)
     changes = write(out, generated.files)
+    fingerprint.remember(run, generated.inputs, generated.files, warnings)
     print(
         f"{display_path(out)}: {len(changes.written)} written, {len(changes.unchanged)} unchanged, "
         f"{len(changes.removed)} removed"

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SECTION = "icws-codegen"
+ANNOTATIONS = "import-names.yaml"
+"""Beside the root document: names the scraped pages dropped, for ``import-page``."""
 
 
 @dataclass(frozen=True)

@@ -488,10 +488,6 @@ def _operation_id(method: str, literal: list[str]) -> str:
     return verb + camel[:1].upper() + camel[1:]
 
 
-ANNOTATIONS = "import-names.yaml"
-"""The file beside the root document that names what page scrapes dropped, per page."""
-
-
 def dropped_names(path: Path, page: str) -> dict[str, str]:
     """The names the annotations file gives for ``page`` (none when there is no file)."""
     if not path.is_file():

@@ -133,7 +133,7 @@ class _YamlReader:
         active = active | {id(node)}
         if isinstance(node, yaml.SequenceNode):
             return [
-                self._build(loader, item, jp.join(pointer, index), locations, active)
+                self._build(loader, item, jp.child(pointer, index), locations, active)
                 for index, item in enumerate(node.value)
             ]
         assert isinstance(node, yaml.MappingNode)
@@ -150,7 +150,7 @@ class _YamlReader:
                 continue
             key = str(key_node.value)
             mapping[key] = self._build(
-                loader, value_node, jp.join(pointer, key), locations, active, key_node
+                loader, value_node, jp.child(pointer, key), locations, active, key_node
             )
         return mapping
 
@@ -198,6 +198,7 @@ class _Bundler:
         self.exports: dict[tuple[Path, str], str] = {}
         self.locations: dict[str, Location] = {}
         self.internal_refs: list[tuple[str, str]] = []
+        self.resolved: dict[tuple[Path, str], Path] = {}
 
     def bundle(self) -> LoadedSpec:
         source = self._source(self.root, None)
@@ -228,6 +229,13 @@ class _Bundler:
                 self.sources[path] = _YamlReader(path, self.diagnostics).read()
         return self.sources[path]
 
+    def _resolve(self, folder: Path, relative: str) -> Path:
+        """``folder / relative`` with links and ``..`` resolved (asked once per file and name)."""
+        key = (folder, relative)
+        if key not in self.resolved:
+            self.resolved[key] = (folder / relative).resolve()
+        return self.resolved[key]
+
     def _collect_exports(self, root: _SourceFile) -> None:
         components = root.value.get("components")
         if not isinstance(components, dict):
@@ -256,7 +264,7 @@ class _Bundler:
                 error("ref-remote", f"$ref {ref!r} is not a relative file reference", where)
             )
             return None
-        path = (source.path.parent / unquote(file_part)).resolve() if file_part else source.path
+        path = self._resolve(source.path.parent, unquote(file_part)) if file_part else source.path
         if not path.is_relative_to(self.base):
             self.diagnostics.append(
                 error("ref-outside", f"$ref {ref!r} leaves the spec's folder {self.base}", where)
@@ -288,7 +296,7 @@ class _Bundler:
         if isinstance(value, list):
             return [
                 self._bundle(
-                    item, source, jp.join(in_pointer, i), jp.join(out_pointer, i), inlining
+                    item, source, jp.child(in_pointer, i), jp.child(out_pointer, i), inlining
                 )
                 for i, item in enumerate(value)
             ]
@@ -298,7 +306,7 @@ class _Bundler:
             return self._bundle_ref(value, source, in_pointer, out_pointer, inlining)
         return {
             key: self._bundle(
-                item, source, jp.join(in_pointer, key), jp.join(out_pointer, key), inlining
+                item, source, jp.child(in_pointer, key), jp.child(out_pointer, key), inlining
             )
             for key, item in value.items()
         }
@@ -314,7 +322,7 @@ class _Bundler:
         target = self._target(value, source, in_pointer)
         siblings = {
             key: self._bundle(
-                item, source, jp.join(in_pointer, key), jp.join(out_pointer, key), inlining
+                item, source, jp.child(in_pointer, key), jp.child(out_pointer, key), inlining
             )
             for key, item in value.items()
             if key != "$ref"

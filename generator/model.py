@@ -7,7 +7,6 @@ document into an :class:`Api`, reporting names that collide as diagnostics.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import hashlib
 import json
@@ -749,8 +748,8 @@ class _Builder:
         Each then stands once, referenced where it was written, so that other tools name one
         model for it (a body offered as two media types is no longer two schemas).
         """
-        document = copy.deepcopy(self.document)
-        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        components = self.document.get("components")
+        schemas = components.get("schemas", {}) if isinstance(components, dict) else {}
         hoisted = {}
         for class_name, (pointer, schema) in self.named_sources.items():
             model = self.named.get(class_name)
@@ -771,9 +770,10 @@ class _Builder:
                 return [moved(item) for item in node]
             return node
 
-        document = moved(document)
+        document = moved(self.document)  # a copy: the loaded document stays as it was
+        published = document.setdefault("components", {}).setdefault("schemas", {})
         for title, schema in hoisted.items():
-            document["components"]["schemas"][title] = moved(schema, top=True)
+            published[title] = moved(schema, top=True)
         return dict(document)
 
     # --- operations -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from generator.diagnostics import Diagnostic, SpecError, has_errors
 from generator.format import format_outputs
-from generator.load import load
+from generator.load import LoadedSpec, load
 from generator.model import Api, build
 from generator.render import render
 from generator.validate import validate
@@ -21,10 +21,17 @@ class Generated:
     files: dict[str, bytes]
     """Every output file, manifest included, by path relative to the output folder."""
     warnings: tuple[Diagnostic, ...]
+    inputs: tuple[Path, ...]
+    """Every spec file read."""
 
 
 def check_spec(spec: Path, package: str | None = None) -> tuple[Api, list[Diagnostic]]:
     """Load, validate and model ``spec``; :class:`SpecError` with every problem when it is bad."""
+    api, diagnostics, _ = _checked(spec, package)
+    return api, diagnostics
+
+
+def _checked(spec: Path, package: str | None) -> tuple[Api, list[Diagnostic], LoadedSpec]:
     loaded = load(spec)
     diagnostics = validate(loaded)
     if has_errors(diagnostics):
@@ -33,11 +40,11 @@ def check_spec(spec: Path, package: str | None = None) -> tuple[Api, list[Diagno
         api = build(loaded, package)
     except SpecError as exc:
         raise SpecError(diagnostics + exc.diagnostics) from None
-    return api, diagnostics
+    return api, diagnostics, loaded
 
 
 def generate(spec: Path, templates: Sequence[Path], package: str | None = None) -> Generated:
     """Everything the spec generates, in memory; nothing is written."""
-    api, warnings = check_spec(spec, package)
+    api, warnings, loaded = _checked(spec, package)
     files = with_manifest(format_outputs(render(api, templates)))
-    return Generated(api, files, tuple(warnings))
+    return Generated(api, files, tuple(warnings), loaded.files)

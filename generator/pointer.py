@@ -21,6 +21,14 @@ def join(pointer: str, *tokens: str | int) -> str:
     return pointer + "".join("/" + escape(str(token)) for token in tokens)
 
 
+def child(pointer: str, token: str | int) -> str:
+    """``join(pointer, token)`` for one token; the loader calls it for every node."""
+    token = str(token)
+    if "~" in token or "/" in token:
+        token = escape(token)
+    return f"{pointer}/{token}"
+
+
 def split(pointer: str) -> list[str]:
     if not pointer:
         return []

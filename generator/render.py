@@ -8,12 +8,16 @@ template wins.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import pickle
 import re
 import shlex
 import textwrap
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import jinja2
@@ -44,24 +48,96 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     return env
 
 
-def render(api: Api, template_dirs: Sequence[Path]) -> dict[str, str]:
+def render(api: Api, template_dirs: Sequence[Path], workers: int | None = None) -> dict[str, str]:
     """Every output file's text, keyed by its path relative to the output folder.
 
     A template whose path holds ``{operation}`` or ``{model}`` renders once per operation or per
     model (with it in the context as ``operation`` and ``tag``, or ``model``), named by its slug.
+    A large API is rendered by ``workers`` processes (default: one per CPU) forked from this one.
     """
     env = environment(template_dirs)
-    outputs: dict[str, str] = {}
+    jobs: list[_Job] = []
     for name in sorted(env.list_templates(filter_func=_renders)):
-        template = env.get_template(name)
         path = output_path(name, api)
         placeholder = next((p for p in _COLLECTIONS if p in path), None)
         if placeholder is None:
-            outputs[path] = template.render(api=api)
+            jobs.append(_Job(path, name, {}, weight=len(api.operations) + len(api.all_models)))
             continue
         for slug, context in _COLLECTIONS[placeholder](api):
-            outputs[_checked(path.replace(placeholder, slug))] = template.render(api=api, **context)
-    return outputs
+            jobs.append(_Job(_checked(path.replace(placeholder, slug)), name, context))
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or not hasattr(os, "fork") or len(jobs) < PARALLEL_FROM_JOBS:
+        return _render_jobs(env, api, jobs)
+    return _render_forked(env, api, jobs, workers)
+
+
+PARALLEL_FROM_JOBS = 200
+"""Below this many output files, forking costs more than it saves."""
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: str
+    template: str
+    context: dict[str, object]
+    weight: int = 1
+    """Roughly how long it renders, relative to one endpoint's page."""
+
+
+def _render_jobs(env: jinja2.Environment, api: Api, jobs: Sequence[_Job]) -> dict[str, str]:
+    return {job.path: env.get_template(job.template).render(api=api, **job.context) for job in jobs}
+
+
+def _render_forked(
+    env: jinja2.Environment, api: Api, jobs: Sequence[_Job], workers: int
+) -> dict[str, str]:
+    """``jobs`` shared out between this process and ``workers - 1`` forked children: each takes
+    the next job from a shared counter (heaviest first), and the children's results come back
+    pickled through a pipe. A child that fails has its jobs redone here."""
+    import multiprocessing
+
+    ordered = sorted(jobs, key=lambda j: -j.weight)
+    for name in {job.template for job in jobs}:
+        env.get_template(name)  # compiled once, here, before the children are forked
+    counter = multiprocessing.get_context("fork").Value("l", 0)
+
+    def take_jobs() -> dict[str, str]:
+        done: dict[str, str] = {}
+        while True:
+            with counter.get_lock():
+                index = counter.value
+                counter.value += 1
+            if index >= len(ordered):
+                return done
+            job = ordered[index]
+            done[job.path] = env.get_template(job.template).render(api=api, **job.context)
+
+    children = []
+    for _ in range(workers - 1):
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: take jobs, send what it rendered, leave without cleanup
+            os.close(reader)
+            code = 0
+            try:
+                with os.fdopen(writer, "wb") as pipe:
+                    pickle.dump(take_jobs(), pipe, pickle.HIGHEST_PROTOCOL)
+            except BaseException:
+                code = 1
+            os._exit(code)
+        os.close(writer)
+        children.append((pid, reader))
+    outputs = take_jobs()
+    for pid, reader in children:
+        with os.fdopen(reader, "rb") as results:
+            try:
+                outputs.update(pickle.load(results))
+            except (EOFError, pickle.UnpicklingError):
+                pass
+        os.waitpid(pid, 0)
+    missing = [job for job in jobs if job.path not in outputs]
+    outputs.update(_render_jobs(env, api, missing))
+    return {job.path: outputs[job.path] for job in jobs}
 
 
 def _per_operation(api: Api) -> list[tuple[str, dict[str, object]]]:
@@ -114,15 +190,19 @@ def _inert(char: str) -> str:
 
 
 _LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_NEEDS_ESCAPES = re.compile(r"[^\n\t -~]|\\")
+"""A backslash, or anything but printable ASCII, tab and newline: such text needs :func:`_inert`."""
 
 
+@functools.lru_cache(maxsize=4096)
 def docstring(text: str, indent: int = 0, hang: int = 0, width: int = LINE_LENGTH) -> str:
     """``text`` as (part of) a docstring: made inert, and wrapped to ``width``.
 
     The template has already indented the first line by ``indent``; every further line is
-    indented by ``indent + hang``.
+    indented by ``indent + hang``. Cached: the same descriptions recur across a large API.
     """
-    body = "".join(_inert(char) for char in text.replace("\r\n", "\n"))
+    text = text.replace("\r\n", "\n")
+    body = "".join(map(_inert, text)) if _NEEDS_ESCAPES.search(text) else text
     body = body.replace('"""', '\\"\\"\\"').strip()
     backslashes = len(body[:-1]) - len(body[:-1].rstrip("\\"))
     if body.endswith('"') and backslashes % 2 == 0:  # a raw quote would close the docstring

@@ -1,33 +1,37 @@
 """Validate: the OpenAPI schema (via openapi-spec-validator) plus this generator's own rules.
 
 Every problem becomes a :class:`Diagnostic` pointing at the file and line it was written at;
-all of them are collected in one run.
+all of them are collected in one run. The OpenAPI schema (and, for 3.1, JSON Schema 2020-12 over
+every Schema Object) is first checked by jsonschema-rs, which only answers yes or no, in
+milliseconds; only a document it rejects goes through openapi-spec-validator's Python backend,
+slow but able to say where and why.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import json
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-from jsonschema_path import SchemaPath
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.schemas import schema_v30, schema_v31
-from openapi_spec_validator.schemas.backend.jsonschema import (
-    create_validator as jsonschema_validator,
-)
-from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
-from openapi_spec_validator.validation.validators import SpecValidator
+import jsonschema_rs
 
 from generator import pointer as jp
 from generator.diagnostics import Diagnostic, error, warning
 from generator.load import LoadedSpec
 from generator.openapi import deref, iter_operations, iter_schema_sites, ref_target
 
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from openapi_spec_validator.validation.validators import SpecValidator
+
 JSON_MEDIA_TYPE = re.compile(r"^application/([\w.+-]+\+)?json$", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+OAS31_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
 
 Rule = Callable[[LoadedSpec], Iterator[Diagnostic]]
 
@@ -56,27 +60,55 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
 
 
 def _schema_diagnostics(spec: LoadedSpec, version: str) -> Iterator[Diagnostic]:
-    """The OpenAPI schema's verdict; the deeper checks only on a document of the right shape."""
-    validator = _LOCATED_VALIDATORS["3.1" if version.startswith("3.1") else "3.0"](spec.document)
-    shape = [
-        _located_error(spec, p) for p in validator.schema_validator.iter_errors(validator.schema)
-    ]
-    yield from shape
-    if shape:
-        return  # the deeper checks assume a document of the right shape
-    if version.startswith("3.1"):
-        yield from _dialect_diagnostics(spec)
-    try:
-        for problem in validator.root_validator(validator.schema_path):
-            if not isinstance(problem, DuplicateOperationIDError):  # operation_ids() says it
-                yield _located_error(spec, problem)
-    except Exception as exc:  # openapi-spec-validator failed on the document: say so, and where
-        yield error(
-            "openapi-schema",
-            f"the document could not be checked through: {exc!r}",
-            spec.locate(""),
-            "",
-        )
+    """The OpenAPI schema's verdict; the semantic checks only on a document of the right shape."""
+    minor = "3.1" if version.startswith("3.1") else "3.0"
+    if not _conforms(spec.document, minor):
+        validator = _python_validators()[minor](spec.document)
+        shape = [
+            _located_error(spec, p)
+            for p in validator.schema_validator.iter_errors(validator.schema)
+        ]
+        yield from shape
+        if shape:
+            return  # the semantic checks assume a document of the right shape
+        if minor == "3.1":
+            yield from _dialect_diagnostics(spec)
+    for rule in OPENAPI_RULES:
+        yield from rule(spec)
+
+
+def _conforms(document: dict[str, Any], minor: str) -> bool:
+    """jsonschema-rs's yes or no: the OpenAPI schema, and for 3.1 JSON Schema 2020-12 over every
+    schema (a document naming another dialect gets no fast answer)."""
+    if not _fast_validator(minor).is_valid(document):
+        return False
+    if minor == "3.1":
+        if document.get("jsonSchemaDialect", OAS31_DIALECT) != OAS31_DIALECT:
+            return False
+        dialect = _fast_dialect()
+        for _, schema in iter_schema_sites(document):
+            if not dialect.is_valid(schema) or any(
+                "$schema" in node for _, node in _walk_schemas(schema, "")
+            ):
+                return False
+    return True
+
+
+@functools.cache
+def _fast_validator(minor: str) -> Any:
+    """The OpenAPI schema that openapi-spec-validator ships, read without importing it."""
+    found = importlib.util.find_spec("openapi_spec_validator")
+    assert found and found.submodule_search_locations
+    schema = Path(found.submodule_search_locations[0], "resources", "schemas", f"v{minor}")
+    return jsonschema_rs.validator_for(json.loads((schema / "schema.json").read_text("utf-8")))
+
+
+@functools.cache
+def _fast_dialect() -> Any:
+    from jsonschema_specifications import REGISTRY
+
+    meta = REGISTRY.contents("https://json-schema.org/draft/2020-12/schema")
+    return jsonschema_rs.Draft202012Validator(meta, validate_formats=True)
 
 
 def _located_error(spec: LoadedSpec, problem: ValidationError) -> Diagnostic:
@@ -89,8 +121,11 @@ def _located_error(spec: LoadedSpec, problem: ValidationError) -> Diagnostic:
 
 def _dialect_diagnostics(spec: LoadedSpec) -> Iterator[Diagnostic]:
     """3.1 Schema Objects checked against JSON Schema 2020-12 (the OpenAPI schema defers them)."""
+    from jsonschema import Draft202012Validator
+
+    dialect = Draft202012Validator(Draft202012Validator.META_SCHEMA)
     for pointer, schema in iter_schema_sites(spec.document):
-        for problem in _DIALECT.iter_errors(schema):
+        for problem in dialect.iter_errors(schema):
             at = jp.join(pointer, *problem.absolute_path)
             yield error("openapi-schema", _describe(problem), spec.locate(at), at)
 
@@ -124,6 +159,8 @@ def _describe(problem: ValidationError) -> str:
 def _located(keyword_class: type) -> type:
     """A keyword validator whose errors carry the path of the node it was checking."""
 
+    from jsonschema_path import SchemaPath
+
     def __call__(self: Any, *args: Any, **kwargs: Any) -> Iterator[ValidationError]:
         node = next((arg for arg in args if isinstance(arg, SchemaPath)), None)
         for problem in keyword_class.__call__(self, *args, **kwargs):
@@ -137,16 +174,25 @@ def _located(keyword_class: type) -> type:
 def _with_locations(validator_class: type[SpecValidator], schema: Any) -> type[SpecValidator]:
     """``validator_class`` with located errors, on the jsonschema backend whatever is installed
     (jsonschema-rs, which schemathesis brings, reports errors without their paths)."""
+    from openapi_spec_validator.schemas.backend.jsonschema import (
+        create_validator as jsonschema_validator,
+    )
+
     keywords = {name: _located(cls) for name, cls in validator_class.keyword_validators.items()}
     attributes = {"keyword_validators": keywords, "schema_validator": jsonschema_validator(schema)}
     return type(validator_class.__name__, (validator_class,), attributes)
 
 
-_DIALECT = Draft202012Validator(Draft202012Validator.META_SCHEMA)
-_LOCATED_VALIDATORS = {
-    "3.0": _with_locations(OpenAPIV30SpecValidator, schema_v30),
-    "3.1": _with_locations(OpenAPIV31SpecValidator, schema_v31),
-}
+@functools.cache
+def _python_validators() -> dict[str, type[SpecValidator]]:
+    """openapi-spec-validator's validators, with located errors (imported only when needed)."""
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator.schemas import schema_v30, schema_v31
+
+    return {
+        "3.0": _with_locations(OpenAPIV30SpecValidator, schema_v30),
+        "3.1": _with_locations(OpenAPIV31SpecValidator, schema_v31),
+    }
 
 
 # --- this generator's rules -------------------------------------------------------------------
@@ -386,6 +432,169 @@ def _walk_dicts(node: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]
         for index, value in enumerate(node):
             yield from _walk_dicts(value, jp.join(pointer, index))
 
+
+# --- OpenAPI's own rules beyond its schema -----------------------------------------------------
+
+
+def path_parameters(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    """Each ``{name}`` of a path is a declared path parameter, and each one declared is in it."""
+    document = spec.document
+    for site in iter_operations(document):
+        declared = {
+            parameter.get("name")
+            for parameter in _parameters(document, site.path_item, site.operation)
+            if parameter.get("in") == "path"
+        }
+        in_path = set(PLACEHOLDER.findall(site.path))
+        where = spec.locate(site.pointer)
+        for name in sorted(in_path - declared):
+            yield error(
+                "path-parameter",
+                f"{site.method.upper()} {site.path}: {{{name}}} is not declared as a path parameter",
+                where,
+                site.pointer,
+            )
+        for name in sorted(str(n) for n in declared - in_path):
+            yield error(
+                "path-parameter",
+                f"{site.method.upper()} {site.path} declares path parameter {name!r}, "
+                "which the path does not hold",
+                where,
+                site.pointer,
+            )
+
+
+def unique_parameters(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    """No parameter list names the same (name, in) twice."""
+    document = spec.document
+    holders = [
+        (jp.join("/paths", path), deref(document, item))
+        for path, item in _mapping(document.get("paths"))
+    ]
+    holders += [(site.pointer, site.operation) for site in iter_operations(document)]
+    for pointer, holder in holders:
+        seen: set[tuple[Any, Any]] = set()
+        raw = holder.get("parameters")
+        for index, parameter in enumerate(raw if isinstance(raw, list) else []):
+            parameter = deref(document, parameter)
+            key = (parameter.get("name"), parameter.get("in"))
+            at = jp.join(pointer, "parameters", index)
+            if key in seen:
+                yield error(
+                    "parameter-unique",
+                    f"parameter {key[0]!r} in {key[1]} is declared twice",
+                    spec.locate(at),
+                    at,
+                )
+            seen.add(key)
+
+
+def unique_tags(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    """No two entries of ``tags`` share a name."""
+    seen: set[Any] = set()
+    tags = spec.document.get("tags")
+    for index, tag in enumerate(tags if isinstance(tags, list) else []):
+        name = tag.get("name") if isinstance(tag, dict) else None
+        at = jp.join("/tags", index)
+        if name in seen:
+            yield error("tag-unique", f"tag {name!r} is listed twice", spec.locate(at), at)
+        seen.add(name)
+
+
+def schema_defaults(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    """Every ``default`` is valid against its own schema; every name an ``allOf`` schema
+    requires is a property of it or of its parts."""
+    document = spec.document
+    for site, top in iter_schema_sites(document):
+        for pointer, schema in _walk_schemas(top, site):
+            if "allOf" in schema and isinstance(schema.get("required"), list):
+                named = set(_properties(document, schema))
+                for name in schema["required"]:
+                    if name not in named:
+                        at = jp.join(pointer, "required")
+                        yield error(
+                            "schema-required",
+                            f"{name!r} is required but no property of the schema or its allOf",
+                            spec.locate(at),
+                            at,
+                        )
+            if "default" not in schema:
+                continue
+            if schema["default"] is None and schema.get("nullable") is True:
+                continue
+            problem = _default_problem(document, pointer, schema["default"])
+            if problem:
+                at = jp.join(pointer, "default")
+                yield error("schema-default", f"default {problem}", spec.locate(at), at)
+
+
+def _parameters(
+    document: dict[str, Any], item: dict[str, Any], operation: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
+    for holder in (item, operation):
+        raw = holder.get("parameters")
+        for parameter in raw if isinstance(raw, list) else []:
+            parameter = deref(document, parameter)
+            if isinstance(parameter, dict):
+                yield parameter
+
+
+def _properties(document: dict[str, Any], schema: Any, depth: int = 0) -> Iterator[str]:
+    """The property names of ``schema`` and, through ``$ref``s, of its ``allOf`` parts."""
+    schema = deref(document, schema)
+    if not isinstance(schema, dict) or depth > 32:
+        return
+    properties = schema.get("properties")
+    yield from properties if isinstance(properties, dict) else ()
+    parts = schema.get("allOf")
+    for part in parts if isinstance(parts, list) else []:
+        yield from _properties(document, part, depth + 1)
+
+
+_SUBSCHEMA = ("items", "not", "additionalProperties", "contains", "if", "then", "else")
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
+
+
+def _walk_schemas(schema: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``schema`` and every schema written inside it, with their pointers."""
+    if not isinstance(schema, dict):
+        return
+    yield pointer, schema
+    for key in _SUBSCHEMA:
+        yield from _walk_schemas(schema.get(key), jp.child(pointer, key))
+    for key in _SUBSCHEMA_LISTS:
+        parts = schema.get(key)
+        for index, part in enumerate(parts if isinstance(parts, list) else []):
+            yield from _walk_schemas(part, jp.join(pointer, key, index))
+    for key in _SUBSCHEMA_MAPS:
+        for name, part in _mapping(schema.get(key)):
+            yield from _walk_schemas(part, jp.join(pointer, key, name))
+
+
+def _mapping(node: Any) -> list[tuple[str, Any]]:
+    return list(node.items()) if isinstance(node, dict) else []
+
+
+def _default_problem(document: dict[str, Any], pointer: str, value: Any) -> str | None:
+    """Why ``value`` is not valid against the schema at ``pointer`` (its ``$ref``s resolved
+    in the document), or None."""
+    root = {key: item for key, item in document.items() if key != "$ref"}
+    draft = (
+        jsonschema_rs.Draft4Validator
+        if str(document.get("openapi")).startswith("3.0")
+        else jsonschema_rs.Draft202012Validator
+    )
+    try:
+        validator = draft({**root, "$ref": "#" + quote(pointer, safe="/~")})
+        problems = list(validator.iter_errors(value))
+    except (ValueError, jsonschema_rs.ReferencingError):
+        return None  # a schema the OpenAPI schema let through and jsonschema-rs cannot compile
+    return problems[0].message if problems else None
+
+
+OPENAPI_RULES: tuple[Rule, ...] = (path_parameters, unique_parameters, unique_tags, schema_defaults)
+"""Run on a document whose shape the OpenAPI schema accepts."""
 
 RULES: tuple[Rule, ...] = (
     operation_ids,

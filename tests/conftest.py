@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ SPEC = ROOT / "spec" / "openapi.yaml"
 GENERATED = ROOT / "generated"
 TEMPLATES = ROOT / "templates"
 SEEDS = ROOT.parent / "shared" / "seeds"
+
+# The generator's fingerprints go to a cache of this test session's own, not the user's.
+os.environ["ICWS_CODEGEN_CACHE"] = tempfile.mkdtemp(prefix="icws-codegen-tests-")
 
 
 def run_cli(
@@ -30,6 +34,15 @@ def run_cli(
         timeout=120,
         check=False,
     )
+
+
+def black_formatted(text: str) -> str:
+    """``text`` as black, the reference for the generated code's style, formats it."""
+    import black
+    from black.mode import TargetVersion
+
+    mode = black.Mode(target_versions={TargetVersion.PY311}, line_length=100)
+    return black.format_str(text, mode=mode)
 
 
 def snapshot(tree: Path) -> dict[str, tuple[bytes, int]]:

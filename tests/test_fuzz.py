@@ -15,10 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.diagnostics import SpecError
-from generator.format import format_file
 from generator.pipeline import check_spec, generate
 from generator.write import write
-from tests.conftest import TEMPLATES
+from tests.conftest import TEMPLATES, black_formatted
 
 HOSTILE_WORDS = [
     "class",
@@ -183,7 +182,7 @@ def test_hostile_specs_generate_safe_code(
         text = data.decode()
         if path.endswith(".py"):
             ast.parse(text)
-            assert format_file(path, text) == text
+            assert black_formatted(text) == text, path
     package = generated.api.package
     sys.path.insert(0, str(out))
     try:

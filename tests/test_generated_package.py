@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.format import format_file
-from tests.conftest import GENERATED
+from tests.conftest import GENERATED, black_formatted
 
 PYTHON_FILES = sorted(p for p in GENERATED.rglob("*.py") if "__pycache__" not in p.parts)
 
@@ -35,7 +34,7 @@ def test_there_is_python_to_check() -> None:
 def test_compiles_and_is_black_stable(path: Path) -> None:
     text = path.read_text()
     compile(text, str(path), "exec")
-    assert format_file(path.name, text) == text
+    assert black_formatted(text) == text
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from generator.importer import ANNOTATIONS, dropped_names, import_page
+from generator.config import ANNOTATIONS
+from generator.importer import dropped_names, import_page
 from generator.load import load
 from generator.model import Api, Operation, build
 from tests.conftest import ROOT, run_cli

@@ -1,4 +1,4 @@
-"""Render and format: templates to text, spec strings made inert, black applied."""
+"""Render and format: templates to text, spec strings made inert, black's style applied."""
 
 from __future__ import annotations
 
@@ -166,7 +166,7 @@ def test_hostile_spec_text_generates_valid_python(api: Api) -> None:
     tomllib.loads(outputs["pyproject.toml"])
 
 
-def test_black_formats_python_only() -> None:
+def test_python_is_formatted_in_blacks_style_and_nothing_else() -> None:
     assert format_file("a.py", "x  =  1\n") == "x = 1\n"
     assert format_file("a.md", "x  =  1\n") == "x  =  1\n"
 

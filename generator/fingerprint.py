@@ -1,0 +1,148 @@
+"""Fingerprint: know, without generating, that a run would change nothing.
+
+After a run, a fingerprint records the content hash of every input (each spec file the loader
+read, each template, the generator's own code, and the versions of the packages that shape the
+output) and the size and mtime of every output file. A later run with the same inputs, on an
+output folder nobody touched since, can only write the same files: it stops there, without
+importing the validator, the templates or the formatter. Fingerprints live in the user's cache
+folder (``$ICWS_CODEGEN_CACHE``, else ``$XDG_CACHE_HOME/icws-codegen``, else
+``~/.cache/icws-codegen``); losing them costs one full run, nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from generator import __version__
+
+GENERATOR = Path(__file__).resolve().parent
+PACKAGES_THAT_SHAPE_OUTPUT = ("jinja2", "pyyaml", "openapi-spec-validator", "jsonschema-rs", "ruff")
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one run reads: the spec, the output folder, the templates and the package name."""
+
+    spec: Path
+    out: Path
+    templates: tuple[Path, ...]
+    package: str | None
+
+    @property
+    def key(self) -> str:
+        parts = [str(self.spec.resolve()), str(self.out.resolve()), str(self.package)]
+        parts += [str(t.resolve()) for t in self.templates]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A run known to change nothing: how many files it would leave, what it warned about."""
+
+    files: int
+    warnings: tuple[str, ...]
+
+
+def cache_folder() -> Path:
+    if explicit := os.environ.get("ICWS_CODEGEN_CACHE"):
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "icws-codegen"
+
+
+def unchanged(run: Run) -> Unchanged | None:
+    """The earlier run's result when ``run`` would change nothing; ``None`` when it might."""
+    try:
+        record = json.loads((cache_folder() / f"{run.key}.json").read_text("utf-8"))
+        if record["environment"] != _environment():
+            return None
+        if any(_digest(Path(p)) != digest for p, digest in record["inputs"].items()):
+            return None
+        if _template_files(run.templates) != set(record["templates"]):
+            return None
+        if _output_state(run.out, record["outputs"]) != record["outputs"]:
+            return None
+        return Unchanged(len(record["outputs"]), tuple(record["warnings"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def remember(
+    run: Run, spec_files: Iterable[Path], outputs: Iterable[str], warnings: Sequence[str]
+) -> None:
+    """Record ``run``'s inputs and the output folder as it now is; best effort."""
+    templates = _template_files(run.templates)
+    inputs = {
+        str(p): _digest(p) for p in sorted({*map(_absolute, spec_files), *map(Path, templates)})
+    }
+    inputs.update({str(p): _digest(p) for p in sorted(GENERATOR.glob("*.py"))})
+    record = {
+        "environment": _environment(),
+        "inputs": inputs,
+        "templates": sorted(templates),
+        "outputs": _output_state(run.out, {name: None for name in outputs}),
+        "warnings": list(warnings),
+    }
+    folder = cache_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=folder, suffix=".tmp", delete=False) as handle:
+            json.dump(record, handle)
+        os.replace(handle.name, folder / f"{run.key}.json")
+    except OSError:
+        pass
+
+
+def forget(run: Run) -> None:
+    """Drop ``run``'s fingerprint (its output is about to change)."""
+    (cache_folder() / f"{run.key}.json").unlink(missing_ok=True)
+
+
+def _environment() -> list[str]:
+    versions = []
+    for package in PACKAGES_THAT_SHAPE_OUTPUT:
+        try:
+            versions.append(f"{package}=={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package} missing")
+    return [f"icws-codegen=={__version__}", *versions]
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))
+
+
+def _template_files(folders: Sequence[Path]) -> set[str]:
+    return {
+        str(_absolute(Path(root) / name))
+        for folder in folders
+        for root, _, names in os.walk(folder)
+        for name in names
+        if "__pycache__" not in root
+    }
+
+
+def _output_state(out: Path, outputs: dict[str, object]) -> dict[str, object]:
+    """Size and modification time of each output file (``None`` when it is missing)."""
+    state: dict[str, object] = {}
+    for name in outputs:
+        try:
+            info = os.stat(out / name, follow_symlinks=False)
+            state[name] = [info.st_size, info.st_mtime_ns, info.st_ino]
+        except OSError:
+            state[name] = None
+    return state

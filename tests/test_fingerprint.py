@@ -1,0 +1,79 @@
+"""The fingerprint: a run whose inputs and output are as the last run left them stops early,
+and any change to a spec file, a template, or an output file makes it a full run again."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, TEMPLATES, run_cli, snapshot
+
+EARLY = "(inputs as at the last run)"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the spec and the templates, generated once, with a fingerprint cache of its own."""
+    shutil.copytree(ROOT / "spec", tmp_path / "spec")
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    assert generate(tmp_path).returncode == 0
+    return tmp_path
+
+
+def generate(project: Path, command: str = "generate") -> subprocess.CompletedProcess[str]:
+    args = [command, "--spec", str(project / "spec" / "openapi.yaml")]
+    args += ["--out", str(project / "generated"), "--templates", str(project / "templates")]
+    return run_cli(*args, env={"ICWS_CODEGEN_CACHE": str(project / "cache")})
+
+
+def test_a_second_run_stops_early_and_touches_nothing(project: Path) -> None:
+    before = snapshot(project / "generated")
+    again = generate(project)
+    assert again.returncode == 0
+    assert EARLY in again.stdout and "0 written" in again.stdout
+    assert snapshot(project / "generated") == before
+    check = generate(project, "check")
+    assert check.returncode == 0 and EARLY in check.stdout
+
+
+def test_a_changed_spec_file_is_a_full_run(project: Path) -> None:
+    endpoint = project / "spec" / "paths" / "dialer" / "update-stage.yaml"
+    endpoint.write_text(endpoint.read_text().replace("Moves the agent", "Moves an agent"))
+    result = generate(project)
+    assert EARLY not in result.stdout
+    assert "Moves an agent" in (project / "generated" / "docs" / "index.md").read_text()
+
+
+def test_a_changed_template_is_a_full_run(project: Path) -> None:
+    readme = project / "templates" / "README.md.jinja"
+    readme.write_text(readme.read_text() + "\nOne more line.\n")
+    result = generate(project)
+    assert EARLY not in result.stdout
+    assert (project / "generated" / "README.md").read_text().endswith("One more line.\n")
+
+
+def test_a_bad_spec_after_a_good_run_is_still_reported(project: Path) -> None:
+    root = project / "spec" / "openapi.yaml"
+    root.write_text(root.read_text().replace("openapi: 3.1.0", "openapi: 9.9.9"))
+    result = generate(project)
+    assert result.returncode == 1 and "openapi-version" in result.stderr
+
+
+def test_an_edited_output_file_is_put_back(project: Path) -> None:
+    client = project / "generated" / "icws_api" / "client.py"
+    original = client.read_bytes()
+    client.write_bytes(original + b"# edited by hand\n")
+    result = generate(project)
+    assert EARLY not in result.stdout and "1 written" in result.stdout
+    assert client.read_bytes() == original
+    assert "icws_api/client.py: differs" not in generate(project, "check").stderr
+
+
+def test_a_removed_output_file_is_put_back(project: Path) -> None:
+    (project / "generated" / "docs" / "index.md").unlink()
+    result = generate(project)
+    assert EARLY not in result.stdout
+    assert (project / "generated" / "docs" / "index.md").is_file()
