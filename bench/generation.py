@@ -140,7 +140,7 @@ def table(title: str, operations: int, tools: list[Tool]) -> list[str]:
         lines.append(
             f"| {tool.name} | {median:.2f} | {min(tool.seconds):.2f}-{max(tool.seconds):.2f} "
             f"| {1000 * median / operations:.1f} | {statistics.median(tool.mebibytes):.0f} "
-            f"| {median / ours:.2f}× |"
+            f"| {median / ours:.2f}x |"
         )
     return [*lines, ""]
 

@@ -8,6 +8,7 @@ template wins.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -129,11 +130,11 @@ def _render_forked(
         children.append((pid, reader))
     outputs = take_jobs()
     for pid, reader in children:
-        with os.fdopen(reader, "rb") as results:
-            try:
-                outputs.update(pickle.load(results))
-            except (EOFError, pickle.UnpicklingError):
-                pass
+        with (
+            os.fdopen(reader, "rb") as results,
+            contextlib.suppress(EOFError, pickle.UnpicklingError),
+        ):
+            outputs.update(pickle.load(results))
         os.waitpid(pid, 0)
     missing = [job for job in jobs if job.path not in outputs]
     outputs.update(_render_jobs(env, api, missing))
