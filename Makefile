@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: all generate validate check lint test browser new-endpoint clean
+.PHONY: all generate validate check lint test browser bench new-endpoint clean
 
 all: generate
 
@@ -37,10 +37,27 @@ browser:
 	@command -v chromium >/dev/null || { \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
+# Benchmarks (not part of `make test`): the peers go into a venv of their own, Java and wrk come
+# from Debian's packages when missing. Writes bench/results.md; BENCH_RUNS and BENCH_SIZES trim it.
+BENCH_VENV  := .bench-venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
+BENCH_RUNS  ?= 5
+BENCH_SIZES ?= seed,300,1000
+
+$(BENCH_STAMP): bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+bench: $(STAMP) $(BENCH_STAMP)
+	@command -v java >/dev/null && command -v wrk >/dev/null || { apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless wrk; }
+	$(PY) bench/run.py --runs $(BENCH_RUNS) --sizes $(BENCH_SIZES) --out bench/results.md
+
 # make new-endpoint METHOD=POST ENDPOINT='/icws/{sessionId}/dialer/log-off' TAG=dialer OPERATION=logOff
 new-endpoint: $(STAMP)
 	$(PY) -m generator new-endpoint --method "$(METHOD)" --path '$(ENDPOINT)' --tag "$(TAG)" --operation-id "$(OPERATION)"
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
 	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -1,8 +1,10 @@
 """Generation benchmark: ours against the peers, on the same specs, in one run.
 
-Every tool runs as its own process; we take its wall time and peak memory (the largest resident set
-of the process and everything it waited for, from ``wait4``). After one warm-up round, the tools
-are alternated run by run, so machine drift hits all alike. Prints a Markdown section.
+Every tool runs as its own process; we take its wall time and peak memory (the largest resident
+set of the process and of everything it waited for, from ``wait4``). After one warm-up round, the
+tools are alternated run by run, so machine drift hits all alike. Ours runs cold (an empty cache,
+a new output folder: what CI sees), with a warm cache into a new folder, with nothing changed
+(no-op) and with one endpoint's file changed.
 """
 
 from __future__ import annotations
@@ -21,71 +23,100 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = [str(ROOT / ".venv" / "bin" / "python"), "-m", "generator", "generate"]
+PYTHON = ROOT / ".venv" / "bin" / "python"
+OURS = [str(PYTHON), "-m", "generator", "generate"]
+COLD = "icws-codegen: models + client + server + docs, cold"
 
 
 @dataclass
 class Tool:
     name: str
     command: Callable[[Path], list[str]]
-    """The command line, given a fresh output folder."""
-    prepare: Callable[[], None] = lambda: None
-    """Run before each run, not timed."""
+    """The command line, given a new output folder."""
+    prepare: Callable[[], dict[str, str]] = dict
+    """Run before each run, not timed; returns environment variables for it."""
     after: Callable[[], None] = lambda: None
     """Run after each run, not timed."""
     seconds: list[float] = field(default_factory=list)
     mebibytes: list[float] = field(default_factory=list)
+    written: list[int] = field(default_factory=list)
 
 
-def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak MiB of one run of ``command``; fails loudly if the tool fails."""
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, peak MiB (``wait4``) and standard output of one run; fails loudly if the
+    tool fails."""
     start = time.perf_counter()
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-    if process.returncode:
-        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode:
+            raise SystemExit(
+                f"{' '.join(command)} failed ({process.returncode}):\n"
+                f"{err.read().decode(errors='replace')[-2000:]}"
+            )
+        return elapsed, usage.ru_maxrss / 1024, out.read().decode(errors="replace")
 
 
 def tools_for(spec: Path, peer_spec: Path, work: Path, bench_bin: Path) -> list[Tool]:
-    """Ours (cold, no-op, one endpoint changed) and every peer, for one spec."""
-    steady = work / "ours-steady"
-    subprocess.run([*OURS, "--spec", str(spec), "--out", str(steady)], check=True, cwd=ROOT)
+    """Ours (cold, warm, no-op, one endpoint changed) and every peer, for one spec."""
+    steady, warm_cache = work / "ours-steady", work / "warm-cache"
+    ours = [*OURS, "--spec", str(spec)]
+    caches = iter(range(1_000_000))
+    subprocess.run(
+        [*ours, "--out", str(steady)],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "ICWS_CODEGEN_CACHE": str(warm_cache)},
+        stdout=subprocess.DEVNULL,
+    )
     changed = sorted((spec.parent / "paths").glob("*/*.yaml"))[-1]
     original = changed.read_text()
-    flips = iter(range(1_000_000))
+    edits = iter(range(1_000_000))
 
-    def change_one_endpoint() -> None:
-        marker = f"\n# benchmark edit {next(flips)}\n"
-        changed.write_text(original.replace("  summary: ", "  summary: Changed. ", 1) + marker)
+    def cold_cache() -> dict[str, str]:
+        return {"ICWS_CODEGEN_CACHE": str(work / f"cold-cache-{next(caches)}")}
 
-    def restore_after_change() -> None:
+    def warm() -> dict[str, str]:
+        return {"ICWS_CODEGEN_CACHE": str(warm_cache)}
+
+    def change_one_endpoint() -> dict[str, str]:
+        edit = f"Changed {next(edits)}. "
+        changed.write_text(original.replace("  summary: ", f"  summary: {edit}", 1))
+        return warm()
+
+    def restore() -> None:
         changed.write_text(original)
         subprocess.run(
-            [*OURS, "--spec", str(spec), "--out", str(steady)],
+            [*ours, "--out", str(steady)],
             check=True,
             cwd=ROOT,
+            env={**os.environ, **warm()},
             stdout=subprocess.DEVNULL,
         )
 
     peer = str(peer_spec)
-    generator = [str(bench_bin / "openapi-generator-cli"), "generate", "-i", peer, "-g"]
+    openapi_generator = [str(bench_bin / "openapi-generator-cli"), "generate", "-i", peer, "-g"]
     return [
+        Tool(COLD, lambda o: [*ours, "--out", str(o)], prepare=cold_cache),
         Tool(
-            "ours: models + client + server + docs",
-            lambda o: [*OURS, "--spec", str(spec), "--out", str(o)],
+            "icws-codegen: new output folder, warm cache",
+            lambda o: [*ours, "--out", str(o)],
+            prepare=warm,
         ),
-        Tool("ours: no-op", lambda o: [*OURS, "--spec", str(spec), "--out", str(steady)]),
         Tool(
-            "ours: one endpoint changed",
-            lambda o: [*OURS, "--spec", str(spec), "--out", str(steady)],
+            "icws-codegen: no-op (nothing changed)",
+            lambda o: [*ours, "--out", str(steady)],
+            prepare=warm,
+        ),
+        Tool(
+            "icws-codegen: one endpoint changed",
+            lambda o: [*ours, "--out", str(steady)],
             prepare=change_one_endpoint,
-            after=restore_after_change,
+            after=restore,
         ),
         Tool(
             "openapi-python-client (client)",
@@ -96,15 +127,20 @@ def tools_for(spec: Path, peer_spec: Path, work: Path, bench_bin: Path) -> list[
                 peer,
                 "--output-path",
                 str(o),
-                "--overwrite",
             ],
         ),
-        Tool("openapi-generator python (client)", lambda o: [*generator, "python", "-o", str(o)]),
+        Tool(
+            "openapi-generator python (client)",
+            lambda o: [*openapi_generator, "python", "-o", str(o)],
+        ),
         Tool(
             "openapi-generator python-fastapi (server)",
-            lambda o: [*generator, "python-fastapi", "-o", str(o)],
+            lambda o: [*openapi_generator, "python-fastapi", "-o", str(o)],
         ),
-        Tool("openapi-generator markdown (docs)", lambda o: [*generator, "markdown", "-o", str(o)]),
+        Tool(
+            "openapi-generator markdown (docs)",
+            lambda o: [*openapi_generator, "markdown", "-o", str(o)],
+        ),
         Tool(
             "fastapi-code-generator (server)",
             lambda o: [str(bench_bin / "fastapi-codegen"), "--input", peer, "--output", str(o)],
@@ -112,37 +148,151 @@ def tools_for(spec: Path, peer_spec: Path, work: Path, bench_bin: Path) -> list[
     ]
 
 
-def run(tools: list[Tool], runs: int, work: Path, env: dict[str, str]) -> None:
-    for round_number in range(runs + 1):  # round 0 is the warm-up
+def run(tools: list[Tool], runs: int, work: Path, bench_bin: Path) -> None:
+    base = {**os.environ, "PATH": f"{bench_bin}:{os.environ['PATH']}"}
+    for round_number in range(runs + 1):  # round 0 warms up
         for index, tool in enumerate(tools):
-            tool.prepare()
+            env = {**base, **tool.prepare()}
             out = work / f"out-{round_number}-{index}"
-            seconds, mebibytes = measure(tool.command(out), env)
+            seconds, mebibytes, stdout = measure(tool.command(out), env)
             tool.after()
             shutil.rmtree(out, ignore_errors=True)
             if round_number:
                 tool.seconds.append(seconds)
                 tool.mebibytes.append(mebibytes)
-        print(f"  round {round_number} done", file=sys.stderr)
+                if tool.name.startswith("icws-codegen"):
+                    tool.written.append(_written(stdout))
+        print(f"    round {round_number} done", file=sys.stderr)
+
+
+def _written(stdout: str) -> int:
+    """How many files our run wrote, from its summary line ("…: N written, …")."""
+    for part in stdout.replace(":", ",").split(","):
+        if part.strip().endswith("written"):
+            return int(part.split()[0])
+    return -1
+
+
+def median(tool: Tool) -> float:
+    return statistics.median(tool.seconds)
 
 
 def table(title: str, operations: int, tools: list[Tool]) -> list[str]:
-    tools = [t for t in tools if t.seconds]
-    ours = statistics.median(tools[0].seconds)
+    cold = median(tools[0])
     lines = [
         f"### {title}: {operations} operations",
         "",
-        "| tool | median s | min-max s | ms per operation | peak MiB (median) | its time / ours |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| tool | median s | min-max s | ms per operation | peak MiB | files written | time / ours cold |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for tool in tools:
-        median = statistics.median(tool.seconds)
+        written = str(int(statistics.median(tool.written))) if tool.written else ""
         lines.append(
-            f"| {tool.name} | {median:.2f} | {min(tool.seconds):.2f}-{max(tool.seconds):.2f} "
-            f"| {1000 * median / operations:.1f} | {statistics.median(tool.mebibytes):.0f} "
-            f"| {median / ours:.2f}x |"
+            f"| {tool.name} | {median(tool):.2f} | {min(tool.seconds):.2f}-{max(tool.seconds):.2f} "
+            f"| {1000 * median(tool) / operations:.1f} | {statistics.median(tool.mebibytes):.0f} "
+            f"| {written} | {median(tool) / cold:.2f}x |"
         )
     return [*lines, ""]
+
+
+def targets(results: dict[str, tuple[int, list[Tool]]]) -> list[str]:
+    """The issue's targets, each computed from this run's medians."""
+    lines = ["### Targets", "", "| target | measured | met |", "|---|---|:-:|"]
+
+    def row(target: str, measured: str, met: bool) -> None:
+        lines.append(f"| {target} | {measured} | {'yes' if met else '**no**'} |")
+
+    def by_name(tools: list[Tool]) -> dict[str, float]:
+        return {t.name: median(t) for t in tools}
+
+    if "seed" in results:
+        _, tools = results["seed"]
+        m = by_name(tools)
+        opc, og = m["openapi-python-client (client)"], m["openapi-generator python (client)"]
+        row(
+            "seed: ours (everything) no slower than openapi-python-client (client)",
+            f"{m[COLD]:.2f} s vs {opc:.2f} s",
+            m[COLD] <= opc,
+        )
+        row(
+            "seed: at least 3x faster than openapi-generator python",
+            f"{og / m[COLD]:.1f}x",
+            og / m[COLD] >= 3,
+        )
+    if "1000" in results:
+        _, tools = results["1000"]
+        m = by_name(tools)
+        peak = statistics.median(tools[0].mebibytes)
+        og_all = sum(
+            m[f"openapi-generator {g}"]
+            for g in ("python (client)", "python-fastapi (server)", "markdown (docs)")
+        )
+        row("1,000 operations: at most 3 s", f"{m[COLD]:.2f} s", m[COLD] <= 3)
+        row(
+            "1,000: at least 5x faster than openapi-python-client",
+            f"{m['openapi-python-client (client)'] / m[COLD]:.1f}x",
+            m["openapi-python-client (client)"] / m[COLD] >= 5,
+        )
+        row(
+            "1,000: at least 7x faster than openapi-generator python + python-fastapi + markdown",
+            f"{og_all / m[COLD]:.1f}x",
+            og_all / m[COLD] >= 7,
+        )
+        row(
+            "1,000: at least 8x faster than fastapi-code-generator",
+            f"{m['fastapi-code-generator (server)'] / m[COLD]:.1f}x",
+            m["fastapi-code-generator (server)"] / m[COLD] >= 8,
+        )
+        row("1,000: peak memory at most 200 MiB", f"{peak:.0f} MiB", peak <= 200)
+        noop = next(t for t in tools if "no-op" in t.name)
+        one = next(t for t in tools if "one endpoint" in t.name)
+        row(
+            "1,000: no-op at most 0.5 s, zero files written",
+            f"{median(noop):.2f} s, {max(noop.written)} written",
+            median(noop) <= 0.5 and max(noop.written) == 0,
+        )
+        row(
+            "1,000: one endpoint changed at most 25% of a cold run",
+            f"{100 * median(one) / m[COLD]:.0f}%",
+            median(one) <= 0.25 * m[COLD],
+        )
+    if "300" in results and "1000" in results:
+        per_300 = median(results["300"][1][0]) / results["300"][0]
+        per_1000 = median(results["1000"][1][0]) / results["1000"][0]
+        row(
+            "cost per operation flat from 300 to 1,000 (within 15%)",
+            f"{1000 * per_300:.2f} → {1000 * per_1000:.2f} ms",
+            per_1000 <= 1.15 * per_300,
+        )
+    return [*lines, ""]
+
+
+def report(sizes: list[str], runs: int, bench_bin: Path) -> str:
+    """The generation section of the results, as Markdown."""
+    sections, results = ["## Generation", ""], {}
+    with tempfile.TemporaryDirectory(prefix="icws-bench-") as temp:
+        for size in sizes:
+            work = Path(temp) / size
+            spec_dir = work / "spec"
+            synth = [str(PYTHON), str(ROOT / "bench" / "synth.py"), str(spec_dir), "--openapi-30"]
+            if size == "seed":
+                shutil.copytree(ROOT / "spec", spec_dir)
+            else:
+                synth += ["--count", size]
+            subprocess.run(synth, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+            document = json.loads((spec_dir / "openapi-3.0.json").read_text())
+            count = sum(
+                len([m for m in item if m != "parameters"]) for item in document["paths"].values()
+            )
+            print(f"  generation, {size}: {count} operations", file=sys.stderr)
+            tools = tools_for(
+                spec_dir / "openapi.yaml", spec_dir / "openapi-3.0.json", work, bench_bin
+            )
+            run(tools, runs, work, bench_bin)
+            results[size] = (count, tools)
+            title = "The seed spec (ours)" if size == "seed" else "Synthetic spec"
+            sections += table(title, count, tools)
+    return "\n".join([*sections, *targets(results)])
 
 
 def main() -> None:
@@ -152,34 +302,8 @@ def main() -> None:
         "--runs", type=int, default=5, help="measured runs per tool (after a warm-up)"
     )
     parser.add_argument("--bench-bin", type=Path, default=ROOT / ".bench-venv" / "bin")
-    parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args()
-    env = {**os.environ, "PATH": f"{args.bench_bin}:{os.environ['PATH']}"}
-    sections, raw = ["## Generation", ""], {}
-    with tempfile.TemporaryDirectory(prefix="icws-bench-") as temp:
-        for size in args.sizes.split(","):
-            work = Path(temp) / size
-            spec_dir = work / "spec"
-            synth = [OURS[0], str(ROOT / "bench" / "synth.py"), str(spec_dir), "--openapi-30"]
-            if size == "seed":
-                shutil.copytree(ROOT / "spec", spec_dir)
-            else:
-                synth += ["--count", size]
-            subprocess.run(synth, check=True, cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)})
-            spec = spec_dir / "openapi.yaml"
-            operations = json.loads((spec_dir / "openapi-3.0.json").read_text())["paths"]
-            count = sum(len([m for m in item if m != "parameters"]) for item in operations.values())
-            print(f"{size}: {count} operations", file=sys.stderr)
-            tools = tools_for(spec, spec_dir / "openapi-3.0.json", work, args.bench_bin)
-            run(tools, args.runs, work, env)
-            title = "The seed spec" if size == "seed" else "Synthetic spec"
-            sections += table(title, count, tools)
-            raw[size] = {
-                t.name: {"seconds": t.seconds, "mebibytes": t.mebibytes} for t in tools if t.seconds
-            }
-    if args.json:
-        args.json.write_text(json.dumps(raw, indent=1))
-    print("\n".join(sections))
+    print(report(args.sizes.split(","), args.runs, args.bench_bin))
 
 
 if __name__ == "__main__":

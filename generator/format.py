@@ -45,7 +45,9 @@ def format_outputs(outputs: dict[str, str]) -> dict[str, str]:
         if result.returncode:
             raise TemplateBug(_failure(result.stderr, root, python))
         formatted = {
-            path: (root / f"{index}{Path(path).suffix}").read_text("utf-8")
+            path: _black_docstring_endings(
+                (root / f"{index}{Path(path).suffix}").read_text("utf-8")
+            )
             for index, path in enumerate(python)
         }
     return {path: formatted.get(path, text) for path, text in outputs.items()}
@@ -54,6 +56,15 @@ def format_outputs(outputs: dict[str, str]) -> dict[str, str]:
 def format_file(path: str, text: str) -> str:
     """One file, formatted as :func:`format_outputs` would."""
     return format_outputs({path: text})[path]
+
+
+# A docstring ending in an (escaped) quote: black puts a space before the closing quotes, ruff
+# takes it away. The generator only writes triple quotes to open and close docstrings.
+_DOCSTRING_ENDING_IN_QUOTE = re.compile(r'\\""""')
+
+
+def _black_docstring_endings(text: str) -> str:
+    return _DOCSTRING_ENDING_IN_QUOTE.sub(lambda _: '\\" """', text)
 
 
 def _parenthesize_if_long(match: re.Match[str]) -> str:

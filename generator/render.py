@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
+from generator.fingerprint import cache_folder
 from generator.model import Api
 
 SUFFIX = ".jinja"
@@ -32,6 +33,7 @@ LINE_LENGTH = 100
 def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html.jinja", "htm.jinja", "xml.jinja"]),
         keep_trailing_newline=True,
@@ -46,7 +48,18 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     env.filters["fenced"] = markdown_fenced
     env.filters["shell"] = shlex.quote
     env.filters["json"] = json.dumps
+    env.filters["text"] = plain_text
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the user's cache folder (keyed by each template's source)."""
+    folder = cache_folder() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def render(api: Api, template_dirs: Sequence[Path], workers: int | None = None) -> dict[str, str]:
@@ -217,6 +230,13 @@ def docstring(text: str, indent: int = 0, hang: int = 0, width: int = LINE_LENGT
             " ".join(wrapped[1:]), max(width - len(pad), 20), break_long_words=False
         )
     return "\n".join((pad + line).rstrip() if line else "" for line in lines).lstrip()
+
+
+def plain_text(value: object) -> str:
+    """``value`` as plain text, so that an HTML template escapes it. A macro defined in a template
+    without autoescaping (``_macros/``, shared with the Python and Markdown templates) hands its
+    output to an HTML template unescaped but marked safe: pass it through this filter there."""
+    return str.__str__(str(value))
 
 
 def toml_string(value: object) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from generator.format import TemplateBug, format_file
 from generator.load import load
 from generator.model import Api, build
+from generator.pipeline import generate
 from generator.render import (
     docstring,
     markdown_code,
@@ -23,7 +25,7 @@ from generator.render import (
     render,
     toml_string,
 )
-from tests.conftest import SPEC, TEMPLATES
+from tests.conftest import ROOT, SPEC, TEMPLATES
 
 HOSTILE = [
     '"""; import os; os.system("x") #',
@@ -174,3 +176,17 @@ def test_python_is_formatted_in_blacks_style_and_nothing_else() -> None:
 def test_unparsable_output_is_a_template_bug() -> None:
     with pytest.raises(TemplateBug, match=r"broken\.py"):
         format_file("broken.py", "def (:\n")
+
+
+def test_code_examples_in_the_html_page_are_escaped(tmp_path: Path) -> None:
+    """The example macros are shared with the Markdown and Python templates, so they hand the
+    HTML page unescaped text: it must be escaped there like any other spec text."""
+    shutil.copytree(ROOT / "spec", tmp_path / "spec")
+    endpoint = tmp_path / "spec" / "paths" / "dialer" / "update-stage.yaml"
+    hostile = '"<img src=x onerror=alert(1)>":'
+    endpoint.write_text(
+        endpoint.read_text().replace("            agentId:", f"            {hostile}")
+    )
+    html = generate(tmp_path / "spec" / "openapi.yaml", [TEMPLATES]).files["docs/index.html"]
+    assert b"<img" not in html
+    assert b"--data &#39;{&#34;&lt;img src=x onerror=alert(1)&gt;&#34;" in html
