@@ -222,13 +222,9 @@ def client_table(figures: dict[str, dict[str, dict[str, float]]]) -> list[str]:
     return [*lines, ""]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="measured runs per server")
-    parser.add_argument("--seconds", type=int, default=5, help="length of one wrk run")
-    parser.add_argument("--bench-bin", type=Path, default=ROOT / ".bench-venv" / "bin")
-    args = parser.parse_args()
-    python = args.bench_bin / "python"
+def report(runs: int, seconds: int, bench_bin: Path) -> str:
+    """The runtime section of the results, as Markdown."""
+    python = bench_bin / "python"
     with tempfile.TemporaryDirectory(prefix="icws-bench-runtime-") as temp:
         work = Path(temp)
         shutil.copytree(ROOT / "spec", work / "spec")
@@ -237,7 +233,7 @@ def main() -> None:
             check=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
-        peer_servers, opc = peers(work, work / "spec" / "openapi-3.0.json", args.bench_bin)
+        peer_servers, opc = peers(work, work / "spec" / "openapi-3.0.json", bench_bin)
         servers = [
             Server(
                 "icws-codegen generated server (Starlette)",
@@ -248,13 +244,13 @@ def main() -> None:
             *peer_servers,
         ]
         script = lua_script(work)
-        for run in range(args.runs + 1):  # run 0 warms up
+        for run in range(runs + 1):  # run 0 warms up
             for server in servers:
                 with serving(server, python) as url:
-                    figure = wrk(url, 1 if run == 0 else args.seconds, script)
+                    figure = wrk(url, 1 if run == 0 else seconds, script)
                 if run:
                     server.requests_per_second.append(figure)
-            print(f"  server run {run} done", file=sys.stderr)
+            print(f"  runtime: server run {run} done", file=sys.stderr)
         with serving(servers[1], python) as url:
             client = subprocess.run(
                 [str(python), str(BENCH / "client_cost.py"), str(opc), url],
@@ -264,7 +260,16 @@ def main() -> None:
                 env={**os.environ, "PYTHONPATH": str(ROOT / "generated")},
             )
     figures = json.loads(client.stdout)
-    print("\n".join(["## Runtime", "", *server_table(servers), *client_table(figures)]))
+    return "\n".join(["## Runtime", "", *server_table(servers), *client_table(figures)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs per server")
+    parser.add_argument("--seconds", type=int, default=5, help="length of one wrk run")
+    parser.add_argument("--bench-bin", type=Path, default=ROOT / ".bench-venv" / "bin")
+    args = parser.parse_args()
+    print(report(args.runs, args.seconds, args.bench_bin))
 
 
 if __name__ == "__main__":
