@@ -257,3 +257,35 @@ def test_python_dash_m_server_serves_the_mock() -> None:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+
+
+def test_the_route_table_answers_as_a_plain_router() -> None:
+    """Routes are found by their path's shape, not tried in turn: each request still gets the
+    match, 405 or 404 that Starlette's own router gives."""
+    app = create_mock_app(Mocks(), check_sessions=False)
+    plain = Starlette(routes=app.routes[0].routes, exception_handlers=app.exception_handlers)
+    requests = [
+        (method, path)
+        for method in ("GET", "POST", "DELETE")
+        for path in (
+            "/icws/1731001/dialer/update-stage",
+            "/icws/1731001/dialer/nothing",
+            "/icws/1731001/connection",
+            "/icws/connection",
+            "/icws/connection/features",
+            "/icws/connection/features/dialer",
+            "/icws/connection/features/dialer/more",
+            "/nowhere",
+            "/",
+        )
+    ]
+
+    async def statuses(asgi: Starlette) -> list[tuple[int, bytes]]:
+        transport = httpx.ASGITransport(app=asgi)
+        async with httpx.AsyncClient(transport=transport, base_url="http://icws") as client:
+            answers = [await client.request(m, p, json={}) for m, p in requests]
+        return [(a.status_code, a.content) for a in answers]
+
+    ours, theirs = asyncio.run(statuses(app)), asyncio.run(statuses(plain))
+    assert ours == theirs
+    assert {status for status, _ in ours} >= {200, 400, 404, 405}
