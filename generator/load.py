@@ -35,17 +35,41 @@ class LoadedSpec:
     root: Path
     document: dict[str, Any]
     locations: dict[str, Location]
+    """Where each node the bundler rebuilt (on the way to a ``$ref``) was written."""
     files: tuple[Path, ...]
+    mounts: dict[str, tuple[dict[str, Location], str]] = field(default_factory=dict)
+    """Subtrees taken whole from a file (no ``$ref`` inside): their place in the document →
+    that file's locations and their pointer there."""
 
     def locate(self, pointer: str) -> Location | None:
         """Where the node at ``pointer`` was written (through ``$ref``s), or its nearest ancestor's."""
-        pointer = _written_pointer(self.document, pointer)
-        while True:
-            if pointer in self.locations:
-                return self.locations[pointer]
-            if not pointer:
-                return None
-            pointer = jp.parent(pointer)
+        return _locate(self.locations, self.mounts, _written_pointer(self.document, pointer))
+
+
+def _locate(
+    locations: dict[str, Location],
+    mounts: dict[str, tuple[dict[str, Location], str]],
+    pointer: str,
+) -> Location | None:
+    """Where the bundled node at ``pointer`` was written, or its nearest ancestor's."""
+    probe = pointer
+    while True:
+        if probe in mounts:
+            source_locations, inner = mounts[probe]
+            return _nearest(source_locations, inner + pointer[len(probe) :])
+        if probe in locations:
+            return locations[probe]
+        if not probe:
+            return None
+        probe = jp.parent(probe)
+
+
+def _nearest(locations: dict[str, Location], pointer: str) -> Location | None:
+    while pointer not in locations:
+        if not pointer:
+            return None
+        pointer = jp.parent(pointer)
+    return locations[pointer]
 
 
 @dataclass
@@ -53,6 +77,8 @@ class _SourceFile:
     path: Path
     value: Any
     locations: dict[str, Location] = field(default_factory=dict)
+    ref_holders: set[int] = field(default_factory=set)
+    """``id`` of every mapping or list with a ``$ref`` in it, at any depth."""
 
 
 def load(root: Path) -> LoadedSpec:
@@ -68,6 +94,7 @@ class _YamlReader:
         self.diagnostics = diagnostics
         self.nodes_built = 0
         self.checked: set[int] = set()
+        self.ref_holders: set[int] = set()
 
     def read(self) -> _SourceFile | None:
         try:
@@ -86,6 +113,7 @@ class _YamlReader:
                 self._error("yaml-empty", "the file holds no YAML document", Location(self.path, 1))
                 return None
             source = _SourceFile(self.path, None)
+            self.ref_holders = source.ref_holders
             source.value = self._build(loader, node, "", source.locations, set())
             return source
         except yaml.MarkedYAMLError as exc:
@@ -125,6 +153,8 @@ class _YamlReader:
         where = self._where(named_at or node)
         locations[pointer] = where
         if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STRING_TAG:  # most scalars: no constructor needed
+                return node.value
             value = loader.construct_object(node)
             return value if isinstance(value, _JSON_SCALARS) else str(node.value)
         if id(node) in active:
@@ -132,10 +162,13 @@ class _YamlReader:
             return None
         active = active | {id(node)}
         if isinstance(node, yaml.SequenceNode):
-            return [
+            items = [
                 self._build(loader, item, jp.child(pointer, index), locations, active)
                 for index, item in enumerate(node.value)
             ]
+            if any(id(item) in self.ref_holders for item in items):
+                self.ref_holders.add(id(items))
+            return items
         assert isinstance(node, yaml.MappingNode)
         if id(node) not in self.checked:
             self.checked.add(id(node))
@@ -152,6 +185,8 @@ class _YamlReader:
             mapping[key] = self._build(
                 loader, value_node, jp.child(pointer, key), locations, active, key_node
             )
+        if "$ref" in mapping or any(id(item) in self.ref_holders for item in mapping.values()):
+            self.ref_holders.add(id(mapping))
         return mapping
 
     def _check_keys(self, node: yaml.MappingNode) -> None:
@@ -183,6 +218,7 @@ class _YamlReader:
 
 
 _JSON_SCALARS = (str, int, float, bool, type(None))
+_STRING_TAG = "tag:yaml.org,2002:str"
 
 
 class _TooLarge(Exception):
@@ -197,8 +233,11 @@ class _Bundler:
         self.sources: dict[Path, _SourceFile | None] = {}
         self.exports: dict[tuple[Path, str], str] = {}
         self.locations: dict[str, Location] = {}
+        self.mounts: dict[str, tuple[dict[str, Location], str]] = {}
         self.internal_refs: list[tuple[str, str]] = []
         self.resolved: dict[tuple[Path, str], Path] = {}
+        self.targets: dict[tuple[Path, str], tuple[Path, str]] = {}
+        """Each usable ``$ref`` string of each file, resolved once."""
 
     def bundle(self) -> LoadedSpec:
         source = self._source(self.root, None)
@@ -216,7 +255,7 @@ class _Bundler:
         if self.diagnostics:
             raise SpecError(self.diagnostics)
         files = tuple(sorted(path for path, src in self.sources.items() if src is not None))
-        return LoadedSpec(self.root, document, self.locations, files)
+        return LoadedSpec(self.root, document, self.locations, files, self.mounts)
 
     def _source(self, path: Path, ref_at: Location | None) -> _SourceFile | None:
         if path not in self.sources:
@@ -254,6 +293,9 @@ class _Bundler:
     ) -> tuple[Path, str] | None:
         """The (file, pointer) a ``$ref`` names, or None (with a diagnostic) when it can't be used."""
         ref = ref_node["$ref"]
+        known = self.targets.get((source.path, ref)) if isinstance(ref, str) else None
+        if known is not None:
+            return known
         where = source.locations.get(jp.join(at, "$ref"))
         if not isinstance(ref, str):
             self.diagnostics.append(error("ref-type", "$ref must be a string", where))
@@ -280,6 +322,7 @@ class _Bundler:
                 )
             )
             return None
+        self.targets[(source.path, ref)] = (path, fragment)
         return path, fragment
 
     def _bundle(
@@ -290,6 +333,10 @@ class _Bundler:
         out_pointer: str,
         inlining: tuple[tuple[Path, str], ...],
     ) -> Any:
+        if isinstance(value, (dict, list)) and id(value) not in source.ref_holders:
+            # Nothing to resolve inside: the subtree is used as it was read, not copied.
+            self.mounts[out_pointer] = (source.locations, in_pointer)
+            return value
         where = source.locations.get(in_pointer)
         if where is not None:
             self.locations[out_pointer] = where
@@ -398,7 +445,8 @@ class _Bundler:
                 target = node["$ref"][1:]
 
     def _where_ref(self, out_pointer: str) -> Location | None:
-        return self.locations.get(jp.join(out_pointer, "$ref")) or self.locations.get(out_pointer)
+        where = self.locations.get(jp.join(out_pointer, "$ref"))
+        return where or _locate(self.locations, self.mounts, out_pointer)
 
 
 def _written_pointer(document: Any, pointer: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import pickle
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,15 +34,61 @@ def check_spec(spec: Path, package: str | None = None) -> tuple[Api, list[Diagno
 
 
 def _checked(spec: Path, package: str | None) -> tuple[Api, list[Diagnostic], LoadedSpec]:
+    """Load, then validate and model side by side: the model is built while the validator (in a
+    forked process, for a large spec) makes up its mind, and is used only if the spec is valid.
+    A model built from an invalid spec may fail in any way; the validator's verdict wins."""
     loaded = load(spec)
-    diagnostics = validate(loaded)
-    if has_errors(diagnostics):
-        raise SpecError(diagnostics)
+    verdict = _validate_beside(loaded)
+    api: Api | None = None
+    failure: BaseException | None = None
     try:
         api = build(loaded, package)
-    except SpecError as exc:
-        raise SpecError(diagnostics + exc.diagnostics) from None
+    except Exception as exc:
+        failure = exc
+    diagnostics = verdict()
+    if has_errors(diagnostics):
+        raise SpecError(diagnostics)
+    if isinstance(failure, SpecError):
+        raise SpecError(diagnostics + failure.diagnostics) from None
+    if failure is not None:
+        raise failure
+    assert api is not None
     return api, diagnostics, loaded
+
+
+PARALLEL_FROM_PATHS = 50
+"""From this many paths on, validation runs in a forked process beside the model's build."""
+
+
+def _validate_beside(loaded: LoadedSpec) -> Callable[[], list[Diagnostic]]:
+    """Start validating ``loaded``; the function returned waits for, and returns, the verdict."""
+    paths = loaded.document.get("paths")
+    if not hasattr(os, "fork") or not isinstance(paths, dict) or len(paths) < PARALLEL_FROM_PATHS:
+        diagnostics = validate(loaded)
+        return lambda: diagnostics
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: validate, send the verdict, leave without cleanup
+        os.close(reader)
+        code = 0
+        try:
+            with os.fdopen(writer, "wb") as pipe:
+                pickle.dump(validate(loaded), pipe, pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            code = 1
+        os._exit(code)
+    os.close(writer)
+
+    def wait() -> list[Diagnostic]:
+        with os.fdopen(reader, "rb") as pipe:
+            try:
+                diagnostics: list[Diagnostic] | None = pickle.load(pipe)
+            except (EOFError, pickle.UnpicklingError):
+                diagnostics = None
+        os.waitpid(pid, 0)
+        return diagnostics if diagnostics is not None else validate(loaded)
+
+    return wait
 
 
 def generate(spec: Path, templates: Sequence[Path], package: str | None = None) -> Generated:

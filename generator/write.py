@@ -87,9 +87,10 @@ def write(out: Path, files: dict[str, bytes]) -> Changes:
 def _stage(out: Path, staging: Path, files: dict[str, bytes], changes: Changes) -> None:
     staging.mkdir()
     unchanged = set(changes.unchanged)
+    for folder in sorted({(staging / path).parent for path in files}):
+        folder.mkdir(parents=True, exist_ok=True)
     for path, data in files.items():
         target = staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
         if path in unchanged:
             _link_or_copy(out / path, target)
         else:

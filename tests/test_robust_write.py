@@ -34,6 +34,8 @@ def counted(function):
 for name in ("link", "rename", "mkdir", "symlink", "fsync", "open"):
     setattr(os, name, counted(getattr(os, name)))
 w._exchange = counted(w._exchange)
+w._sync_filesystem = counted(w._sync_filesystem)
+w.open = counted(open)  # each staged file's write is a step of its own
 w.shutil.rmtree = counted(w.shutil.rmtree)
 w.write(out, w.with_manifest(files))
 print(count)

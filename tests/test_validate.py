@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ def spec_with(change: Any) -> LoadedSpec:
     loaded = load(SPEC)
     document = copy.deepcopy(loaded.document)
     change(document)
-    return LoadedSpec(loaded.root, document, loaded.locations, loaded.files)
+    return dataclasses.replace(loaded, document=document)
 
 
 def found(spec: LoadedSpec) -> list[tuple[str, str]]:
