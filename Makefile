@@ -26,7 +26,7 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check generator tests bench
 	$(PY) -m black --check --quiet generator tests bench
-	$(PY) -m black --check --quiet --line-length 100 --target-version py311 generated
+	$(PY) -m black --check --quiet --config /dev/null --line-length 100 --target-version py311 generated
 	$(PY) -m mypy
 
 test: check lint browser
