@@ -99,7 +99,11 @@ class _Job:
 
 
 def _render_jobs(env: jinja2.Environment, api: Api, jobs: Sequence[_Job]) -> dict[str, str]:
-    return {job.path: env.get_template(job.template).render(api=api, **job.context) for job in jobs}
+    return {job.path: _render_one(env, api, job) for job in jobs}
+
+
+def _render_one(env: jinja2.Environment, api: Api, job: _Job) -> str:
+    return env.get_template(job.template).render(api=api, **job.context)
 
 
 def _render_forked(
@@ -124,7 +128,7 @@ def _render_forked(
             if index >= len(ordered):
                 return done
             job = ordered[index]
-            done[job.path] = env.get_template(job.template).render(api=api, **job.context)
+            done[job.path] = _render_one(env, api, job)
 
     children = []
     for _ in range(workers - 1):
