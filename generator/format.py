@@ -22,7 +22,6 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 # parentheses it adds, ruff splits it bare. Given the parentheses, both split it alike.
 _LONG_UNION_PARAMETER = re.compile(
     r"^(?P<head>[ ]+\w+: )(?P<hint>[\w.\[\], ]+(?: \| [\w.\[\], ]+)+)(?P<tail>(?: = [^,=]+)?,)$",
-    re.MULTILINE,
 )
 
 
@@ -39,7 +38,7 @@ def format_outputs(outputs: dict[str, str]) -> dict[str, str]:
         root = Path(folder)
         for index, path in enumerate(python):
             # Flat, numbered names: a path from the spec never reaches the file system here.
-            text = _LONG_UNION_PARAMETER.sub(_parenthesize_if_long, outputs[path])
+            text = _parenthesize_long_unions(outputs[path])
             (root / f"{index}{Path(path).suffix}").write_text(text, "utf-8")
         result = _ruff_format([str(root)])
         if result.returncode:
@@ -67,9 +66,16 @@ def _black_docstring_endings(text: str) -> str:
     return _DOCSTRING_ENDING_IN_QUOTE.sub(lambda _: '\\" """', text)
 
 
-def _parenthesize_if_long(match: re.Match[str]) -> str:
-    if len(match[0]) <= LINE_LENGTH:
-        return match[0]
+def _parenthesize_long_unions(text: str) -> str:
+    """Parentheses around each union hint too long for its line (only long lines are tried)."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if len(line) > LINE_LENGTH and " | " in line:
+            lines[index] = _LONG_UNION_PARAMETER.sub(_parenthesized, line)
+    return "\n".join(lines)
+
+
+def _parenthesized(match: re.Match[str]) -> str:
     return f"{match['head']}({match['hint']}){match['tail']}"
 
 

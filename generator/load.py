@@ -2,12 +2,14 @@
 
 Bundling follows one rule: a ``$ref`` to something the root document lists under ``components``
 (directly or through a file reference) becomes an internal ``#/components/...`` reference; any
-other reference to another file is inlined. Every node of the result keeps the file, line and
-column it was written at, so diagnostics can point at it.
+other reference to another file is inlined. Every node of the result can be traced to the file,
+line and column it was written at, so diagnostics can point at it: files are read without
+positions, and read again with them only when a diagnostic asks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,37 +36,29 @@ class LoadedSpec:
 
     root: Path
     document: dict[str, Any]
-    locations: dict[str, Location]
-    """Where each node the bundler rebuilt (on the way to a ``$ref``) was written."""
     files: tuple[Path, ...]
-    mounts: dict[str, tuple[dict[str, Location], str]] = field(default_factory=dict)
-    """Subtrees taken whole from a file (no ``$ref`` inside): their place in the document →
-    that file's locations and their pointer there."""
+    mounts: dict[str, tuple[Mapping[str, Location], str]] = field(default_factory=dict)
+    """Where each mapping and list of the document came from: its place in the document → the
+    locations of the file it was read from, and its pointer there."""
 
     def locate(self, pointer: str) -> Location | None:
         """Where the node at ``pointer`` was written (through ``$ref``s), or its nearest ancestor's."""
-        return _locate(self.locations, self.mounts, _written_pointer(self.document, pointer))
+        return _locate(self.mounts, _written_pointer(self.document, pointer))
 
 
-def _locate(
-    locations: dict[str, Location],
-    mounts: dict[str, tuple[dict[str, Location], str]],
-    pointer: str,
-) -> Location | None:
+def _locate(mounts: dict[str, tuple[Mapping[str, Location], str]], pointer: str) -> Location | None:
     """Where the bundled node at ``pointer`` was written, or its nearest ancestor's."""
     probe = pointer
     while True:
         if probe in mounts:
             source_locations, inner = mounts[probe]
             return _nearest(source_locations, inner + pointer[len(probe) :])
-        if probe in locations:
-            return locations[probe]
         if not probe:
             return None
         probe = jp.parent(probe)
 
 
-def _nearest(locations: dict[str, Location], pointer: str) -> Location | None:
+def _nearest(locations: Mapping[str, Location], pointer: str) -> Location | None:
     while pointer not in locations:
         if not pointer:
             return None
@@ -72,11 +66,35 @@ def _nearest(locations: dict[str, Location], pointer: str) -> Location | None:
     return locations[pointer]
 
 
+class _Locations(Mapping[str, Location]):
+    """Where each node of one file was written, by pointer. Worked out when first asked (a
+    diagnostic needs it) by reading the file again, this time keeping every node's position."""
+
+    def __init__(self, path: Path, table: dict[str, Location] | None = None) -> None:
+        self.path = path
+        self._table = table
+
+    def _known(self) -> dict[str, Location]:
+        if self._table is None:
+            source = _YamlReader(self.path, [], positions=True).read()
+            self._table = dict(source.locations) if source is not None else {}
+        return self._table
+
+    def __getitem__(self, pointer: str) -> Location:
+        return self._known()[pointer]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._known())
+
+    def __len__(self) -> int:
+        return len(self._known())
+
+
 @dataclass
 class _SourceFile:
     path: Path
     value: Any
-    locations: dict[str, Location] = field(default_factory=dict)
+    locations: Mapping[str, Location]
     ref_holders: set[int] = field(default_factory=set)
     """``id`` of every mapping or list with a ``$ref`` in it, at any depth."""
 
@@ -87,11 +105,13 @@ def load(root: Path) -> LoadedSpec:
 
 
 class _YamlReader:
-    """Turns one YAML text into plain JSON-compatible values plus a pointer → location map."""
+    """Turns one YAML text into plain JSON-compatible values, and a pointer → location map of
+    its nodes when asked for ``positions`` (else the map is made later, if ever needed)."""
 
-    def __init__(self, path: Path, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, path: Path, diagnostics: list[Diagnostic], positions: bool = False) -> None:
         self.path = path
         self.diagnostics = diagnostics
+        self.positions = positions
         self.nodes_built = 0
         self.checked: set[int] = set()
         self.ref_holders: set[int] = set()
@@ -112,9 +132,10 @@ class _YamlReader:
             if node is None:
                 self._error("yaml-empty", "the file holds no YAML document", Location(self.path, 1))
                 return None
-            source = _SourceFile(self.path, None)
+            table: dict[str, Location] | None = {} if self.positions else None
+            source = _SourceFile(self.path, None, _Locations(self.path, table))
             self.ref_holders = source.ref_holders
-            source.value = self._build(loader, node, "", source.locations, set())
+            source.value = self._build(loader, node, "", table, set())
             return source
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
@@ -142,28 +163,36 @@ class _YamlReader:
         loader: YamlLoader,
         node: yaml.Node,
         pointer: str,
-        locations: dict[str, Location],
+        locations: dict[str, Location] | None,
         active: set[int],
         named_at: yaml.Node | None = None,
     ) -> Any:
-        """The value of ``node``; its place is that of ``named_at`` (its key) when given."""
+        """The value of ``node``; its place is that of ``named_at`` (its key) when given.
+        ``pointer`` and ``locations`` are kept up only when positions are asked for."""
         self.nodes_built += 1
         if self.nodes_built > MAX_NODES:
             raise _TooLarge
-        where = self._where(named_at or node)
-        locations[pointer] = where
+        if locations is not None:
+            locations[pointer] = self._where(named_at or node)
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _STRING_TAG:  # most scalars: no constructor needed
                 return node.value
             value = loader.construct_object(node)
             return value if isinstance(value, _JSON_SCALARS) else str(node.value)
         if id(node) in active:
+            where = self._where(named_at or node)
             self._error("yaml-recursive", "a YAML alias refers to a node containing it", where)
             return None
         active = active | {id(node)}
         if isinstance(node, yaml.SequenceNode):
             items = [
-                self._build(loader, item, jp.child(pointer, index), locations, active)
+                self._build(
+                    loader,
+                    item,
+                    jp.child(pointer, index) if locations is not None else "",
+                    locations,
+                    active,
+                )
                 for index, item in enumerate(node.value)
             ]
             if any(id(item) in self.ref_holders for item in items):
@@ -183,7 +212,12 @@ class _YamlReader:
                 continue
             key = str(key_node.value)
             mapping[key] = self._build(
-                loader, value_node, jp.child(pointer, key), locations, active, key_node
+                loader,
+                value_node,
+                jp.child(pointer, key) if locations is not None else "",
+                locations,
+                active,
+                key_node,
             )
         if "$ref" in mapping or any(id(item) in self.ref_holders for item in mapping.values()):
             self.ref_holders.add(id(mapping))
@@ -232,15 +266,14 @@ class _Bundler:
         self.diagnostics: list[Diagnostic] = []
         self.sources: dict[Path, _SourceFile | None] = {}
         self.exports: dict[tuple[Path, str], str] = {}
-        self.locations: dict[str, Location] = {}
-        self.mounts: dict[str, tuple[dict[str, Location], str]] = {}
+        self.mounts: dict[str, tuple[Mapping[str, Location], str]] = {}
         self.internal_refs: list[tuple[str, str]] = []
         self.resolved: dict[tuple[Path, str], Path] = {}
         self.targets: dict[tuple[Path, str], tuple[Path, str]] = {}
         """Each usable ``$ref`` string of each file, resolved once."""
 
     def bundle(self) -> LoadedSpec:
-        source = self._source(self.root, None)
+        source = self._source(self.root)
         if source is None:
             raise SpecError(self.diagnostics)
         if not isinstance(source.value, dict):
@@ -255,13 +288,18 @@ class _Bundler:
         if self.diagnostics:
             raise SpecError(self.diagnostics)
         files = tuple(sorted(path for path, src in self.sources.items() if src is not None))
-        return LoadedSpec(self.root, document, self.locations, files, self.mounts)
+        return LoadedSpec(self.root, document, files, self.mounts)
 
-    def _source(self, path: Path, ref_at: Location | None) -> _SourceFile | None:
+    def _source(
+        self, path: Path, referrer: _SourceFile | None = None, ref_at: str = ""
+    ) -> _SourceFile | None:
+        """The file at ``path``, read once; ``referrer`` and ``ref_at`` say where a ``$ref``
+        names it, for the diagnostic when it is missing."""
         if path not in self.sources:
             if not path.is_file():
+                where = referrer.locations.get(jp.join(ref_at, "$ref")) if referrer else None
                 self.diagnostics.append(
-                    error("ref-dangling", f"$ref names a missing file: {path.name}", ref_at)
+                    error("ref-dangling", f"$ref names a missing file: {path.name}", where)
                 )
                 self.sources[path] = None
             else:
@@ -296,31 +334,25 @@ class _Bundler:
         known = self.targets.get((source.path, ref)) if isinstance(ref, str) else None
         if known is not None:
             return known
-        where = source.locations.get(jp.join(at, "$ref"))
+
+        def refuse(rule: str, message: str) -> None:
+            where = source.locations.get(jp.join(at, "$ref"))
+            self.diagnostics.append(error(rule, message, where))
+
         if not isinstance(ref, str):
-            self.diagnostics.append(error("ref-type", "$ref must be a string", where))
+            refuse("ref-type", "$ref must be a string")
             return None
         file_part, _, fragment = ref.partition("#")
         if "://" in file_part or file_part.startswith("//"):
-            self.diagnostics.append(
-                error("ref-remote", f"$ref {ref!r} is not a relative file reference", where)
-            )
+            refuse("ref-remote", f"$ref {ref!r} is not a relative file reference")
             return None
         path = self._resolve(source.path.parent, unquote(file_part)) if file_part else source.path
         if not path.is_relative_to(self.base):
-            self.diagnostics.append(
-                error("ref-outside", f"$ref {ref!r} leaves the spec's folder {self.base}", where)
-            )
+            refuse("ref-outside", f"$ref {ref!r} leaves the spec's folder {self.base}")
             return None
         fragment = unquote(fragment)
         if fragment and not fragment.startswith("/"):
-            self.diagnostics.append(
-                error(
-                    "ref-fragment",
-                    f"$ref {ref!r}: the part after '#' must be a JSON pointer",
-                    where,
-                )
-            )
+            refuse("ref-fragment", f"$ref {ref!r}: the part after '#' must be a JSON pointer")
             return None
         self.targets[(source.path, ref)] = (path, fragment)
         return path, fragment
@@ -333,13 +365,11 @@ class _Bundler:
         out_pointer: str,
         inlining: tuple[tuple[Path, str], ...],
     ) -> Any:
-        if isinstance(value, (dict, list)) and id(value) not in source.ref_holders:
-            # Nothing to resolve inside: the subtree is used as it was read, not copied.
-            self.mounts[out_pointer] = (source.locations, in_pointer)
+        if not isinstance(value, (dict, list)):
             return value
-        where = source.locations.get(in_pointer)
-        if where is not None:
-            self.locations[out_pointer] = where
+        self.mounts[out_pointer] = (source.locations, in_pointer)
+        if id(value) not in source.ref_holders:
+            return value  # nothing to resolve inside: used as it was read, not copied
         if isinstance(value, list):
             return [
                 self._bundle(
@@ -347,8 +377,6 @@ class _Bundler:
                 )
                 for i, item in enumerate(value)
             ]
-        if not isinstance(value, dict):
-            return value
         if _is_ref(value):
             return self._bundle_ref(value, source, in_pointer, out_pointer, inlining)
         return {
@@ -367,13 +395,12 @@ class _Bundler:
         inlining: tuple[tuple[Path, str], ...],
     ) -> Any:
         target = self._target(value, source, in_pointer)
-        siblings = {
-            key: self._bundle(
-                item, source, jp.child(in_pointer, key), jp.child(out_pointer, key), inlining
-            )
-            for key, item in value.items()
-            if key != "$ref"
-        }
+        siblings = {}
+        for key, item in value.items():
+            if key != "$ref":  # kept beside what the $ref brings, and located where written
+                here, there = jp.child(out_pointer, key), jp.child(in_pointer, key)
+                self.mounts[here] = (source.locations, there)
+                siblings[key] = self._bundle(item, source, there, here, inlining)
         if target is None:
             return siblings
         path, fragment = target
@@ -383,8 +410,8 @@ class _Bundler:
             assert internal is not None
             self.internal_refs.append((out_pointer, internal))
             return {"$ref": "#" + internal, **siblings}
-        where = source.locations.get(jp.join(in_pointer, "$ref"))
         if target in inlining:
+            where = source.locations.get(jp.join(in_pointer, "$ref"))
             chain = " → ".join(f"{p.name}#{f}" for p, f in (*inlining, target))
             self.diagnostics.append(
                 error(
@@ -395,7 +422,7 @@ class _Bundler:
                 )
             )
             return siblings
-        target_source = self._source(path, where)
+        target_source = self._source(path, source, in_pointer)
         if target_source is None:
             return siblings
         try:
@@ -405,13 +432,15 @@ class _Bundler:
                 error(
                     "ref-dangling",
                     f"$ref {value['$ref']!r}: {path.name} has nothing at '{fragment}'",
-                    where,
+                    source.locations.get(jp.join(in_pointer, "$ref")),
                 )
             )
             return siblings
         inlined = self._bundle(
             target_value, target_source, fragment, out_pointer, (*inlining, target)
         )
+        if not isinstance(inlined, (dict, list)):  # a scalar: where the target wrote it
+            self.mounts[out_pointer] = (target_source.locations, fragment)
         if siblings and isinstance(inlined, dict):
             return {**inlined, **siblings}
         return inlined
@@ -445,8 +474,7 @@ class _Bundler:
                 target = node["$ref"][1:]
 
     def _where_ref(self, out_pointer: str) -> Location | None:
-        where = self.locations.get(jp.join(out_pointer, "$ref"))
-        return where or _locate(self.locations, self.mounts, out_pointer)
+        return _locate(self.mounts, jp.join(out_pointer, "$ref"))
 
 
 def _written_pointer(document: Any, pointer: str) -> str:

@@ -8,6 +8,7 @@ document into an :class:`Api`, reporting names that collide as diagnostics.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -435,6 +436,40 @@ class Tag:
         return f"Mock{self.class_prefix}"
 
 
+@dataclass(frozen=True, eq=False)
+class PublishedSpec:
+    """The bundled document as shipped: titled inline schemas moved to ``components/schemas``.
+
+    Each then stands once, referenced where it was written, so that other tools name one model
+    for it (a body offered as two media types is no longer two schemas). Made into JSON only
+    when a template asks (in a render worker, for a large API).
+    """
+
+    document: dict[str, Any]
+    hoisted: dict[str, Any]
+    """Schemas to move, by title."""
+
+    @functools.cached_property
+    def json(self) -> str:
+        hoisted = self.hoisted
+
+        def moved(node: Any, top: bool = False) -> Any:
+            if isinstance(node, dict):
+                title = node.get("title")
+                if not top and isinstance(title, str) and hoisted.get(title) == node:
+                    return {"$ref": "#" + jp.join("/components/schemas", title)}
+                return {key: moved(value) for key, value in node.items()}
+            if isinstance(node, list):
+                return [moved(item) for item in node]
+            return node
+
+        document = moved(self.document)  # a copy: the loaded document stays as it was
+        published = document.setdefault("components", {}).setdefault("schemas", {})
+        for title, schema in hoisted.items():
+            published[title] = moved(schema, top=True)
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
 @dataclass(frozen=True)
 class Api:
     """Everything the templates print."""
@@ -461,8 +496,8 @@ class Api:
     """Parameters of ``WWW-Authenticate`` challenges (``x-auth-params``)."""
     typing_imports: tuple[str, ...]
     """What the models module imports from ``typing``."""
-    spec_json: str
-    """The bundled spec as JSON, shipped inside the package."""
+    published: PublishedSpec
+    """The bundled spec as shipped inside the package (``spec_json``)."""
     default_port: int
     """The port of the first server the spec lists (8000 when it names none)."""
     example_base_url: str
@@ -471,6 +506,11 @@ class Api:
     """Session cookies of the examples: (name, value)."""
     session_cookies_named: tuple[tuple[tuple[str, str | None], ...], ...]
     """Names of the session's cookies, as (literal, session attribute) pieces."""
+
+    @property
+    def spec_json(self) -> str:
+        """The bundled spec as JSON, shipped inside the package."""
+        return self.published.json
 
     @property
     def session_create(self) -> Operation | None:
@@ -735,19 +775,15 @@ class _Builder:
                     }
                 )
             ),
-            spec_json=json.dumps(self._published(), indent=2, ensure_ascii=False) + "\n",
+            published=PublishedSpec(document, self._hoisted()),
             default_port=_default_port(document),
             example_base_url=_example_base_url(document),
             example_cookies=self._example_cookies(),
             session_cookies_named=self._session_cookie_names(),
         )
 
-    def _published(self) -> dict[str, Any]:
-        """The bundled document as shipped: titled inline schemas moved to ``components/schemas``.
-
-        Each then stands once, referenced where it was written, so that other tools name one
-        model for it (a body offered as two media types is no longer two schemas).
-        """
+    def _hoisted(self) -> dict[str, Any]:
+        """Titled inline schemas to move to ``components/schemas``, by title."""
         components = self.document.get("components")
         schemas = components.get("schemas", {}) if isinstance(components, dict) else {}
         hoisted = {}
@@ -759,22 +795,7 @@ class _Builder:
                 and model.wire_name not in schemas
             ):
                 hoisted[model.wire_name] = schema
-
-        def moved(node: Any, top: bool = False) -> Any:
-            if isinstance(node, dict):
-                title = node.get("title")
-                if not top and isinstance(title, str) and hoisted.get(title) == node:
-                    return {"$ref": "#" + jp.join("/components/schemas", title)}
-                return {key: moved(value) for key, value in node.items()}
-            if isinstance(node, list):
-                return [moved(item) for item in node]
-            return node
-
-        document = moved(self.document)  # a copy: the loaded document stays as it was
-        published = document.setdefault("components", {}).setdefault("schemas", {})
-        for title, schema in hoisted.items():
-            published[title] = moved(schema, top=True)
-        return dict(document)
+        return hoisted
 
     # --- operations -------------------------------------------------------------------------
 

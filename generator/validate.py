@@ -446,6 +446,8 @@ def path_parameters(spec: LoadedSpec) -> Iterator[Diagnostic]:
             if parameter.get("in") == "path"
         }
         in_path = set(PLACEHOLDER.findall(site.path))
+        if in_path == declared:
+            continue
         where = spec.locate(site.pointer)
         for name in sorted(in_path - declared):
             yield error(
