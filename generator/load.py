@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import unquote
 
 import yaml
 
+from generator import fork
 from generator import pointer as jp
 from generator.diagnostics import Diagnostic, Location, SpecError, error
 from generator.openapi import ref_target
@@ -25,6 +26,21 @@ try:
     from yaml import CSafeLoader as YamlLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as YamlLoader  # type: ignore[assignment]
+
+
+class _Loader(YamlLoader):
+    """libyaml's loader, with each distinct scalar's tag resolved once (PyYAML resolves every
+    scalar afresh, in Python, by regular expressions)."""
+
+    _tags: ClassVar[dict[tuple[Any, ...], str]] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        key = (kind, value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return tag
+
 
 MAX_NODES = 1_000_000
 """Nodes one file may expand to (YAML aliases can multiply a small file)."""
@@ -95,8 +111,8 @@ class _SourceFile:
     path: Path
     value: Any
     locations: Mapping[str, Location]
-    ref_holders: set[int] = field(default_factory=set)
-    """``id`` of every mapping or list with a ``$ref`` in it, at any depth."""
+    ref_holders: dict[int, Any] = field(default_factory=dict)
+    """Every mapping or list with a ``$ref`` in it, at any depth, by ``id``."""
 
 
 def load(root: Path) -> LoadedSpec:
@@ -114,7 +130,7 @@ class _YamlReader:
         self.positions = positions
         self.nodes_built = 0
         self.checked: set[int] = set()
-        self.ref_holders: set[int] = set()
+        self.ref_holders: dict[int, Any] = {}
 
     def read(self) -> _SourceFile | None:
         try:
@@ -126,7 +142,7 @@ class _YamlReader:
             line = exc.object[: exc.start].count(b"\n") + 1
             self._error("yaml-syntax", "the file is not valid UTF-8", Location(self.path, line))
             return None
-        loader = YamlLoader(text)
+        loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
@@ -160,7 +176,7 @@ class _YamlReader:
 
     def _build(
         self,
-        loader: YamlLoader,
+        loader: _Loader,
         node: yaml.Node,
         pointer: str,
         locations: dict[str, Location] | None,
@@ -183,7 +199,20 @@ class _YamlReader:
             where = self._where(named_at or node)
             self._error("yaml-recursive", "a YAML alias refers to a node containing it", where)
             return None
-        active = active | {id(node)}
+        active.add(id(node))
+        try:
+            return self._build_collection(loader, node, pointer, locations, active)
+        finally:
+            active.discard(id(node))
+
+    def _build_collection(
+        self,
+        loader: _Loader,
+        node: yaml.Node,
+        pointer: str,
+        locations: dict[str, Location] | None,
+        active: set[int],
+    ) -> Any:
         if isinstance(node, yaml.SequenceNode):
             items = [
                 self._build(
@@ -196,7 +225,7 @@ class _YamlReader:
                 for index, item in enumerate(node.value)
             ]
             if any(id(item) in self.ref_holders for item in items):
-                self.ref_holders.add(id(items))
+                self.ref_holders[id(items)] = items
             return items
         assert isinstance(node, yaml.MappingNode)
         if id(node) not in self.checked:
@@ -220,7 +249,7 @@ class _YamlReader:
                 key_node,
             )
         if "$ref" in mapping or any(id(item) in self.ref_holders for item in mapping.values()):
-            self.ref_holders.add(id(mapping))
+            self.ref_holders[id(mapping)] = mapping
         return mapping
 
     def _check_keys(self, node: yaml.MappingNode) -> None:
@@ -255,6 +284,22 @@ _JSON_SCALARS = (str, int, float, bool, type(None))
 _STRING_TAG = "tag:yaml.org,2002:str"
 
 
+PARALLEL_FROM_FILES = 64
+"""From this many files named by the root document on, a forked child reads half of them."""
+
+
+def _read_clean(paths: list[Path]) -> dict[Path, tuple[Any, list[Any]]]:
+    """Each file of ``paths`` that reads without a diagnostic: its value and its ``$ref``
+    holders (one pickle keeps them the same objects as in the value)."""
+    read = {}
+    for path in paths:
+        diagnostics: list[Diagnostic] = []
+        source = _YamlReader(path, diagnostics).read()
+        if source is not None and not diagnostics:
+            read[path] = (source.value, list(source.ref_holders.values()))
+    return read
+
+
 class _TooLarge(Exception):
     pass
 
@@ -283,6 +328,7 @@ class _Bundler:
             )
             raise SpecError(self.diagnostics)
         self._collect_exports(source)
+        self._prefetch(source)
         document = self._bundle(source.value, source, "", "", ())
         self._check_internal_refs(document)
         if self.diagnostics:
@@ -305,6 +351,40 @@ class _Bundler:
             else:
                 self.sources[path] = _YamlReader(path, self.diagnostics).read()
         return self.sources[path]
+
+    def _prefetch(self, root: _SourceFile) -> None:
+        """Read the files the root document's ``$ref``s name before bundling asks for them one by
+        one: for many files, half of them in a forked child. Only clean reads are kept; a file
+        with a problem is read again when bundling reaches it, so diagnostics come in order."""
+        wanted = sorted(self._files_named(root.value, root.path) - self.sources.keys())
+        if not fork.AVAILABLE or len(wanted) < PARALLEL_FROM_FILES:
+            return
+        theirs = fork.beside(lambda: _read_clean(wanted[1::2]))
+        read = _read_clean(wanted[0::2]) | (theirs() or {})
+        for path in wanted:
+            if path in read:
+                value, holders = read[path]
+                self.sources[path] = _SourceFile(
+                    path, value, _Locations(path), {id(h): h for h in holders}
+                )
+
+    def _files_named(self, value: Any, source: Path) -> set[Path]:
+        """The spec files that ``$ref``s in ``value`` name (those that can be read)."""
+        found: set[Path] = set()
+        stack = [value]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                ref = node.get("$ref")
+                file_part = ref.partition("#")[0] if isinstance(ref, str) else ""
+                if file_part and "://" not in file_part and not file_part.startswith("//"):
+                    path = self._resolve(source.parent, unquote(file_part))
+                    if path.is_relative_to(self.base) and path.is_file():
+                        found.add(path)
+                stack.extend(node.values())
+        return found
 
     def _resolve(self, folder: Path, relative: str) -> Path:
         """``folder / relative`` with links and ``..`` resolved (asked once per file and name)."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import fork
 from generator.diagnostics import Diagnostic, SpecError, has_errors
 from generator.format import format_outputs
 from generator.load import LoadedSpec, load
@@ -63,29 +62,13 @@ PARALLEL_FROM_PATHS = 50
 def _validate_beside(loaded: LoadedSpec) -> Callable[[], list[Diagnostic]]:
     """Start validating ``loaded``; the function returned waits for, and returns, the verdict."""
     paths = loaded.document.get("paths")
-    if not hasattr(os, "fork") or not isinstance(paths, dict) or len(paths) < PARALLEL_FROM_PATHS:
+    if not fork.AVAILABLE or not isinstance(paths, dict) or len(paths) < PARALLEL_FROM_PATHS:
         diagnostics = validate(loaded)
         return lambda: diagnostics
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: validate, send the verdict, leave without cleanup
-        os.close(reader)
-        code = 0
-        try:
-            with os.fdopen(writer, "wb") as pipe:
-                pickle.dump(validate(loaded), pipe, pickle.HIGHEST_PROTOCOL)
-        except BaseException:
-            code = 1
-        os._exit(code)
-    os.close(writer)
+    verdict = fork.beside(lambda: validate(loaded))
 
     def wait() -> list[Diagnostic]:
-        with os.fdopen(reader, "rb") as pipe:
-            try:
-                diagnostics: list[Diagnostic] | None = pickle.load(pipe)
-            except (EOFError, pickle.UnpicklingError):
-                diagnostics = None
-        os.waitpid(pid, 0)
+        diagnostics = verdict()
         return diagnostics if diagnostics is not None else validate(loaded)
 
     return wait

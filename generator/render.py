@@ -8,11 +8,9 @@ template wins.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import os
-import pickle
 import re
 import shlex
 import textwrap
@@ -23,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
+from generator import fork
 from generator.fingerprint import cache_folder
 from generator.model import Api
 
@@ -80,7 +79,7 @@ def render(api: Api, template_dirs: Sequence[Path], workers: int | None = None) 
         for slug, context in _COLLECTIONS[placeholder](api):
             jobs.append(_Job(_checked(path.replace(placeholder, slug)), name, context))
     workers = workers or os.cpu_count() or 1
-    if workers < 2 or not hasattr(os, "fork") or len(jobs) < PARALLEL_FROM_JOBS:
+    if workers < 2 or not fork.AVAILABLE or len(jobs) < PARALLEL_FROM_JOBS:
         return _render_jobs(env, api, jobs)
     return _render_forked(env, api, jobs, workers)
 
@@ -110,8 +109,8 @@ def _render_forked(
     env: jinja2.Environment, api: Api, jobs: Sequence[_Job], workers: int
 ) -> dict[str, str]:
     """``jobs`` shared out between this process and ``workers - 1`` forked children: each takes
-    the next job from a shared counter (heaviest first), and the children's results come back
-    pickled through a pipe. A child that fails has its jobs redone here."""
+    the next job from a shared counter (heaviest first). A child that fails has its jobs redone
+    here."""
     import multiprocessing
 
     ordered = sorted(jobs, key=lambda j: -j.weight)
@@ -130,29 +129,10 @@ def _render_forked(
             job = ordered[index]
             done[job.path] = _render_one(env, api, job)
 
-    children = []
-    for _ in range(workers - 1):
-        reader, writer = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: take jobs, send what it rendered, leave without cleanup
-            os.close(reader)
-            code = 0
-            try:
-                with os.fdopen(writer, "wb") as pipe:
-                    pickle.dump(take_jobs(), pipe, pickle.HIGHEST_PROTOCOL)
-            except BaseException:
-                code = 1
-            os._exit(code)
-        os.close(writer)
-        children.append((pid, reader))
+    children = [fork.beside(take_jobs) for _ in range(workers - 1)]
     outputs = take_jobs()
-    for pid, reader in children:
-        with (
-            os.fdopen(reader, "rb") as results,
-            contextlib.suppress(EOFError, pickle.UnpicklingError),
-        ):
-            outputs.update(pickle.load(results))
-        os.waitpid(pid, 0)
+    for child in children:
+        outputs.update(child() or {})
     missing = [job for job in jobs if job.path not in outputs]
     outputs.update(_render_jobs(env, api, missing))
     return {job.path: outputs[job.path] for job in jobs}

@@ -164,3 +164,38 @@ def test_recursive_component_schemas_are_allowed(tmp_path: Path) -> None:
     )
     node = load(root).document["components"]["schemas"]["Node"]
     assert node["properties"]["next"] == {"$ref": "#/components/schemas/Node"}
+
+
+def _many_files(folder: Path, count: int) -> Path:
+    files = {f"items/item{i}.yaml": f"name: item{i}\nnested:\n  value: {i}\n" for i in range(count)}
+    files["items/item7.yaml"] = "name: a\nname: b\n"  # a problem among many files
+    files["items/item8.yaml"] = "name: [unclosed\n"
+    entries = "".join(f"  i{i}: {{$ref: items/item{i}.yaml}}\n" for i in range(count))
+    return write(folder, {"openapi.yaml": f"items:\n{entries}", **files})
+
+
+def test_many_files_are_read_by_two_processes_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _many_files(tmp_path, 3 * load_module.PARALLEL_FROM_FILES)
+    with pytest.raises(SpecError) as parallel:
+        load(root)
+    monkeypatch.setattr(load_module, "PARALLEL_FROM_FILES", 10**9)
+    with pytest.raises(SpecError) as one_by_one:
+        load(root)
+    assert [str(d) for d in parallel.value.diagnostics] == [
+        str(d) for d in one_by_one.value.diagnostics
+    ]
+    assert rules(parallel) == ["yaml-duplicate-key", "yaml-syntax"]
+
+
+def test_files_read_by_the_child_are_located_and_bundled(tmp_path: Path) -> None:
+    root = _many_files(tmp_path, 3 * load_module.PARALLEL_FROM_FILES)
+    (tmp_path / "items/item7.yaml").write_text("name: item7\n")
+    (tmp_path / "items/item8.yaml").write_text("name: item8\n")
+    spec = load(root)
+    assert len(spec.files) == 1 + 3 * load_module.PARALLEL_FROM_FILES
+    assert spec.document["items"]["i101"] == {"name": "item101", "nested": {"value": 101}}
+    where = spec.locate("/items/i101/nested/value")
+    assert where is not None
+    assert (where.file.name, where.line, where.column) == ("item101.yaml", 3, 3)
