@@ -13,7 +13,7 @@ import functools
 import importlib.util
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -34,6 +34,8 @@ PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 OAS31_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
 
 Rule = Callable[[LoadedSpec], Iterator[Diagnostic]]
+Tokens = tuple[str | int, ...]
+"""A JSON pointer as its (unescaped) tokens: joined only when a diagnostic needs it."""
 
 
 def validate(spec: LoadedSpec) -> list[Diagnostic]:
@@ -88,7 +90,7 @@ def _conforms(document: dict[str, Any], minor: str) -> bool:
         dialect = _fast_dialect()
         for _, schema in iter_schema_sites(document):
             if not dialect.is_valid(schema) or any(
-                "$schema" in node for _, node in _walk_schemas(schema, "")
+                "$schema" in node for _, node in _walk_schemas(schema)
             ):
                 return False
     return True
@@ -361,13 +363,13 @@ def response_statuses(spec: LoadedSpec) -> Iterator[Diagnostic]:
 
 def enum_names(spec: LoadedSpec) -> Iterator[Diagnostic]:
     """``x-enum-varnames`` and ``x-enum-descriptions`` give one entry per ``enum`` value."""
-    for pointer, schema in _walk_dicts(spec.document, ""):
+    for tokens, schema in _walk_dicts(spec.document):
         values = schema.get("enum")
         for key in ("x-enum-varnames", "x-enum-descriptions"):
             names = schema.get(key)
             if names is None:
                 continue
-            at = jp.join(pointer, key)
+            at = jp.join("", *tokens, key)
             if not isinstance(values, list) or not isinstance(names, list):
                 yield error(
                     "enum-names", f"{key} needs an enum list beside it", spec.locate(at), at
@@ -423,14 +425,19 @@ def name_templates(spec: LoadedSpec) -> Iterator[Diagnostic]:
                 )
 
 
-def _walk_dicts(node: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    if isinstance(node, dict):
-        yield pointer, node
-        for key, value in node.items():
-            yield from _walk_dicts(value, jp.join(pointer, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _walk_dicts(value, jp.join(pointer, index))
+def _walk_dicts(node: Any) -> Iterator[tuple[Tokens, dict[str, Any]]]:
+    """Every mapping in ``node``, outermost first, with its pointer's tokens."""
+    stack: list[tuple[Tokens, Any]] = [((), node)]
+    while stack:
+        tokens, node = stack.pop()
+        if isinstance(node, dict):
+            yield tokens, node
+            items: Iterable[tuple[str | int, Any]] = node.items()
+        elif isinstance(node, list):
+            items = enumerate(node)
+        else:
+            continue
+        stack.extend([(tokens + (k,), v) for k, v in items if isinstance(v, (dict, list))][::-1])
 
 
 # --- OpenAPI's own rules beyond its schema -----------------------------------------------------
@@ -508,7 +515,8 @@ def schema_defaults(spec: LoadedSpec) -> Iterator[Diagnostic]:
     requires is a property of it or of its parts."""
     document = spec.document
     for site, top in iter_schema_sites(document):
-        for pointer, schema in _walk_schemas(top, site):
+        for tokens, schema in _walk_schemas(top):
+            pointer = jp.join(site, *tokens) if "allOf" in schema or "default" in schema else ""
             if "allOf" in schema and isinstance(schema.get("required"), list):
                 named = set(_properties(document, schema))
                 for name in schema["required"]:
@@ -558,20 +566,25 @@ _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
 
 
-def _walk_schemas(schema: Any, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``schema`` and every schema written inside it, with their pointers."""
-    if not isinstance(schema, dict):
-        return
-    yield pointer, schema
-    for key in _SUBSCHEMA:
-        yield from _walk_schemas(schema.get(key), jp.child(pointer, key))
-    for key in _SUBSCHEMA_LISTS:
-        parts = schema.get(key)
-        for index, part in enumerate(parts if isinstance(parts, list) else []):
-            yield from _walk_schemas(part, jp.join(pointer, key, index))
-    for key in _SUBSCHEMA_MAPS:
-        for name, part in _mapping(schema.get(key)):
-            yield from _walk_schemas(part, jp.join(pointer, key, name))
+def _walk_schemas(schema: Any) -> Iterator[tuple[Tokens, dict[str, Any]]]:
+    """``schema`` and every schema written inside it, outermost first, with their pointers'
+    tokens (relative to ``schema``)."""
+    stack: list[tuple[Tokens, Any]] = [((), schema)]
+    while stack:
+        tokens, schema = stack.pop()
+        if not isinstance(schema, dict):
+            continue
+        yield tokens, schema
+        inside: list[tuple[Tokens, Any]] = [
+            (tokens + (key,), schema[key]) for key in _SUBSCHEMA if key in schema
+        ]
+        for key in _SUBSCHEMA_LISTS:
+            parts = schema.get(key)
+            if isinstance(parts, list):
+                inside += [(tokens + (key, index), part) for index, part in enumerate(parts)]
+        for key in _SUBSCHEMA_MAPS:
+            inside += [(tokens + (key, name), part) for name, part in _mapping(schema.get(key))]
+        stack.extend(inside[::-1])
 
 
 def _mapping(node: Any) -> list[tuple[str, Any]]:
