@@ -1,16 +1,19 @@
 """Format: every Python file the templates produced, in black's style.
 
 The formatter is ruff's (``ruff format``, black-compatible and two orders of magnitude faster
-than black on large outputs), run once over all the Python files together. Black stays the
+than black on large outputs), one process per file, started as soon as the file is rendered. Black stays the
 reference: the tests check that black leaves the generated tree, and fuzzed trees, unchanged.
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
+import os
 import re
 import subprocess
-import tempfile
-from pathlib import Path
+from collections.abc import Callable
+from pathlib import PurePosixPath
 
 from ruff.__main__ import find_ruff_bin
 
@@ -31,30 +34,81 @@ class TemplateBug(Exception):
 
 def format_outputs(outputs: dict[str, str]) -> dict[str, str]:
     """``outputs`` with every Python file formatted; other files are kept as they are."""
-    python = [path for path in outputs if path.endswith(PYTHON_SUFFIXES)]
-    if not python:
-        return dict(outputs)
-    with tempfile.TemporaryDirectory(prefix="icws-codegen-format-") as folder:
-        root = Path(folder)
-        for index, path in enumerate(python):
-            # Flat, numbered names: a path from the spec never reaches the file system here.
-            text = _parenthesize_long_unions(outputs[path])
-            (root / f"{index}{Path(path).suffix}").write_text(text, "utf-8")
-        result = _ruff_format([str(root)])
-        if result.returncode:
-            raise TemplateBug(_failure(result.stderr, root, python))
-        formatted = {
-            path: _black_docstring_endings(
-                (root / f"{index}{Path(path).suffix}").read_text("utf-8")
-            )
-            for index, path in enumerate(python)
-        }
-    return {path: formatted.get(path, text) for path, text in outputs.items()}
+    pending = {path: start_formatting(path, text) for path, text in outputs.items()}
+    return {path: formatted() for path, formatted in pending.items()}
 
 
 def format_file(path: str, text: str) -> str:
     """One file, formatted as :func:`format_outputs` would."""
-    return format_outputs({path: text})[path]
+    return start_formatting(path, text)()
+
+
+def formats(path: str) -> bool:
+    """Whether the file at ``path`` is one this stage formats."""
+    return path.endswith(PYTHON_SUFFIXES)
+
+
+def start_formatting(path: str, text: str) -> Callable[[], str]:
+    """Start formatting one output file (a Python file: by ruff, in a process of its own); the
+    function returned gives the formatted text, waiting for it (:class:`TemplateBug` if the
+    text is not Python). Rendering goes on meanwhile."""
+    if not formats(path):
+        return lambda: text
+    while len(_running) >= MAX_RUNNING:
+        _running[0].finish()
+    formatting = _Formatting(path, _parenthesize_long_unions(text))
+
+    def formatted() -> str:
+        returncode, stdout, stderr = formatting.finish()
+        if returncode:
+            message = stderr.decode("utf-8", "replace").strip() or "ruff format failed"
+            raise TemplateBug(f"the rendered template is not valid Python: {path}: {message}")
+        return _black_docstring_endings(stdout.decode("utf-8"))
+
+    return formatted
+
+
+class _Formatting:
+    """One ``ruff format`` process, fed through its standard input."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.process = subprocess.Popen(
+            [*_RUFF_FORMAT, f"--stdin-filename={PurePosixPath(path).name}", "-"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self.result: tuple[int, bytes, bytes] | None = None
+        _running.append(self)
+        stdin, self.process.stdin = self.process.stdin, None  # communicate() only reads
+        assert stdin is not None
+        with contextlib.suppress(BrokenPipeError):  # ruff stopped early: its error says why
+            stdin.write(text.encode("utf-8"))
+        with contextlib.suppress(BrokenPipeError):
+            stdin.close()
+
+    def finish(self) -> tuple[int, bytes, bytes]:
+        """Wait for ruff (once): its exit code, output and errors."""
+        if self.result is None:
+            stdout, stderr = self.process.communicate()
+            _running.remove(self)
+            self.result = (self.process.returncode, stdout, stderr)
+        return self.result
+
+
+MAX_RUNNING = 2 * (os.cpu_count() or 1)
+"""Formatter processes started and not yet finished with, at most."""
+
+_running: collections.deque[_Formatting] = collections.deque()
+
+_RUFF_FORMAT = (
+    find_ruff_bin(),
+    "format",
+    "--isolated",
+    "--no-cache",
+    f"--line-length={LINE_LENGTH}",
+    f"--target-version={TARGET_VERSION}",
+)
 
 
 # A docstring ending in an (escaped) quote: black puts a space before the closing quotes, ruff
@@ -77,28 +131,3 @@ def _parenthesize_long_unions(text: str) -> str:
 
 def _parenthesized(match: re.Match[str]) -> str:
     return f"{match['head']}({match['hint']}){match['tail']}"
-
-
-def _ruff_format(arguments: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            find_ruff_bin(),
-            "format",
-            "--isolated",
-            "--no-cache",
-            f"--line-length={LINE_LENGTH}",
-            f"--target-version={TARGET_VERSION}",
-            *arguments,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def _failure(stderr: str, root: Path, python: list[str]) -> str:
-    """ruff's complaint, with our numbered file names put back to the generated paths."""
-    message = stderr.strip() or "ruff format failed"
-    for index, path in sorted(enumerate(python), reverse=True):
-        message = message.replace(str(root / f"{index}{Path(path).suffix}"), path)
-    return f"the rendered template is not valid Python: {message}"

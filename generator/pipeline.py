@@ -1,4 +1,6 @@
-"""The pipeline: load → validate → model → render → format, then write or compare."""
+"""The pipeline: load → validate → model → render → format, then write or compare.
+
+Formatting starts on each file as soon as it is rendered, while the rest render."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from pathlib import Path
 
 from generator import fork
 from generator.diagnostics import Diagnostic, SpecError, has_errors
-from generator.format import format_outputs
+from generator.format import formats, start_formatting
 from generator.load import LoadedSpec, load
 from generator.model import Api, build
 from generator.render import render
@@ -77,5 +79,6 @@ def _validate_beside(loaded: LoadedSpec) -> Callable[[], list[Diagnostic]]:
 def generate(spec: Path, templates: Sequence[Path], package: str | None = None) -> Generated:
     """Everything the spec generates, in memory; nothing is written."""
     api, warnings, loaded = _checked(spec, package)
-    files = with_manifest(format_outputs(render(api, templates)))
+    outputs = render(api, templates, finish=start_formatting, finish_early=formats)
+    files = with_manifest(outputs)
     return Generated(api, files, tuple(warnings), loaded.files)

@@ -61,12 +61,31 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-def render(api: Api, template_dirs: Sequence[Path], workers: int | None = None) -> dict[str, str]:
-    """Every output file's text, keyed by its path relative to the output folder.
+Finisher = Callable[[str, str], Callable[[], str]]
+"""Work started on each file as soon as it is rendered (its path and text), such as formatting,
+going on while rendering does; the function it returns gives the file's final text."""
+
+
+def as_rendered(path: str, text: str) -> Callable[[], str]:
+    """The :data:`Finisher` that keeps each file as rendered."""
+    return lambda: text
+
+
+def render(
+    api: Api,
+    template_dirs: Sequence[Path],
+    workers: int | None = None,
+    finish: Finisher = as_rendered,
+    finish_early: Callable[[str], bool] = lambda path: False,
+) -> dict[str, str]:
+    """Every output file's text (after ``finish``), keyed by its path relative to the output
+    folder.
 
     A template whose path holds ``{operation}`` or ``{model}`` renders once per operation or per
     model (with it in the context as ``operation`` and ``tag``, or ``model``), named by its slug.
-    A large API is rendered by ``workers`` processes (default: one per CPU) forked from this one.
+    A large API is rendered by ``workers`` processes (default: one per CPU) forked from this one,
+    heaviest files first and, among equals, those ``finish_early`` names (so that finishing them
+    overlaps rendering the rest).
     """
     env = environment(template_dirs)
     jobs: list[_Job] = []
@@ -74,14 +93,15 @@ def render(api: Api, template_dirs: Sequence[Path], workers: int | None = None) 
         path = output_path(name, api)
         placeholder = next((p for p in _COLLECTIONS if p in path), None)
         if placeholder is None:
-            jobs.append(_Job(path, name, {}, weight=len(api.operations) + len(api.all_models)))
+            weight = len(api.operations) + len(api.all_models) + finish_early(path)
+            jobs.append(_Job(path, name, {}, weight))
             continue
         for slug, context in _COLLECTIONS[placeholder](api):
             jobs.append(_Job(_checked(path.replace(placeholder, slug)), name, context))
     workers = workers or os.cpu_count() or 1
     if workers < 2 or not fork.AVAILABLE or len(jobs) < PARALLEL_FROM_JOBS:
-        return _render_jobs(env, api, jobs)
-    return _render_forked(env, api, jobs, workers)
+        return _render_jobs(env, api, jobs, finish)
+    return _render_forked(env, api, jobs, workers, finish)
 
 
 PARALLEL_FROM_JOBS = 200
@@ -97,8 +117,11 @@ class _Job:
     """Roughly how long it renders, relative to one endpoint's page."""
 
 
-def _render_jobs(env: jinja2.Environment, api: Api, jobs: Sequence[_Job]) -> dict[str, str]:
-    return {job.path: _render_one(env, api, job) for job in jobs}
+def _render_jobs(
+    env: jinja2.Environment, api: Api, jobs: Sequence[_Job], finish: Finisher
+) -> dict[str, str]:
+    pending = {job.path: finish(job.path, _render_one(env, api, job)) for job in jobs}
+    return {path: finished() for path, finished in pending.items()}
 
 
 def _render_one(env: jinja2.Environment, api: Api, job: _Job) -> str:
@@ -106,7 +129,7 @@ def _render_one(env: jinja2.Environment, api: Api, job: _Job) -> str:
 
 
 def _render_forked(
-    env: jinja2.Environment, api: Api, jobs: Sequence[_Job], workers: int
+    env: jinja2.Environment, api: Api, jobs: Sequence[_Job], workers: int, finish: Finisher
 ) -> dict[str, str]:
     """``jobs`` shared out between this process and ``workers - 1`` forked children: each takes
     the next job from a shared counter (heaviest first). A child that fails has its jobs redone
@@ -119,22 +142,22 @@ def _render_forked(
     counter = multiprocessing.get_context("fork").Value("l", 0)
 
     def take_jobs() -> dict[str, str]:
-        done: dict[str, str] = {}
+        pending: dict[str, Callable[[], str]] = {}
         while True:
             with counter.get_lock():
                 index = counter.value
                 counter.value += 1
             if index >= len(ordered):
-                return done
+                return {path: finished() for path, finished in pending.items()}
             job = ordered[index]
-            done[job.path] = _render_one(env, api, job)
+            pending[job.path] = finish(job.path, _render_one(env, api, job))
 
     children = [fork.beside(take_jobs) for _ in range(workers - 1)]
     outputs = take_jobs()
     for child in children:
         outputs.update(child() or {})
     missing = [job for job in jobs if job.path not in outputs]
-    outputs.update(_render_jobs(env, api, missing))
+    outputs.update(_render_jobs(env, api, missing, finish))
     return {job.path: outputs[job.path] for job in jobs}
 
 

@@ -437,7 +437,7 @@ def _walk_dicts(node: Any) -> Iterator[tuple[Tokens, dict[str, Any]]]:
             items = enumerate(node)
         else:
             continue
-        stack.extend([(tokens + (k,), v) for k, v in items if isinstance(v, (dict, list))][::-1])
+        stack.extend([((*tokens, k), v) for k, v in items if isinstance(v, (dict, list))][::-1])
 
 
 # --- OpenAPI's own rules beyond its schema -----------------------------------------------------
@@ -576,14 +576,14 @@ def _walk_schemas(schema: Any) -> Iterator[tuple[Tokens, dict[str, Any]]]:
             continue
         yield tokens, schema
         inside: list[tuple[Tokens, Any]] = [
-            (tokens + (key,), schema[key]) for key in _SUBSCHEMA if key in schema
+            ((*tokens, key), schema[key]) for key in _SUBSCHEMA if key in schema
         ]
         for key in _SUBSCHEMA_LISTS:
             parts = schema.get(key)
             if isinstance(parts, list):
-                inside += [(tokens + (key, index), part) for index, part in enumerate(parts)]
+                inside += [((*tokens, key, index), part) for index, part in enumerate(parts)]
         for key in _SUBSCHEMA_MAPS:
-            inside += [(tokens + (key, name), part) for name, part in _mapping(schema.get(key))]
+            inside += [((*tokens, key, name), part) for name, part in _mapping(schema.get(key))]
         stack.extend(inside[::-1])
 
 

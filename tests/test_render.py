@@ -12,6 +12,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from generator import format as format_module
 from generator.format import TemplateBug, format_file
 from generator.load import load
 from generator.model import Api, build
@@ -171,6 +172,20 @@ def test_hostile_spec_text_generates_valid_python(api: Api) -> None:
 def test_python_is_formatted_in_blacks_style_and_nothing_else() -> None:
     assert format_file("a.py", "x  =  1\n") == "x = 1\n"
     assert format_file("a.md", "x  =  1\n") == "x  =  1\n"
+
+
+def test_files_are_formatted_while_more_are_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    """More files than formatter processes may run at once: each still comes back formatted,
+    and a large file (more than a pipe holds) does not stall its formatter."""
+    monkeypatch.setattr(format_module, "MAX_RUNNING", 2)
+    big = "".join(f"x{i}  =  {{ 'a' :{i} }}\n" for i in range(20_000))
+    texts = {f"m{i}.py": f"y  =  {i}\n" for i in range(5)} | {"big.py": big, "notes.md": "a  b\n"}
+    pending = {path: format_module.start_formatting(path, text) for path, text in texts.items()}
+    formatted = {path: finished() for path, finished in pending.items()}
+    assert formatted["m3.py"] == "y = 3\n"
+    assert formatted["notes.md"] == "a  b\n"
+    assert formatted["big.py"].splitlines()[19_999] == 'x19999 = {"a": 19999}'
+    assert not format_module._running
 
 
 def test_unparsable_output_is_a_template_bug() -> None:
