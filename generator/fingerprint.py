@@ -23,7 +23,14 @@ from pathlib import Path
 from generator import __version__
 
 GENERATOR = Path(__file__).resolve().parent
-PACKAGES_THAT_SHAPE_OUTPUT = ("jinja2", "pyyaml", "openapi-spec-validator", "jsonschema-rs", "ruff")
+PACKAGES_THAT_SHAPE_OUTPUT = (
+    "jinja2",
+    "pyyaml",
+    "openapi-spec-validator",
+    "jsonschema-rs",
+    "ruff",
+    "orjson",
+)
 
 
 @dataclass(frozen=True)

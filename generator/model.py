@@ -7,6 +7,7 @@ document into an :class:`Api`, reporting names that collide as diagnostics.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote, urlencode
+
+import orjson
 
 from generator import __version__, naming
 from generator import pointer as jp
@@ -451,9 +454,14 @@ class PublishedSpec:
 
     @functools.cached_property
     def json(self) -> str:
+        """Indented as ``json.dumps(indent=2, ensure_ascii=False)`` writes it; written by orjson
+        (ten times faster) unless a float (which orjson spells differently) or an integer
+        beyond 64 bits is in it."""
         hoisted = self.hoisted
+        floats = False
 
         def moved(node: Any, top: bool = False) -> Any:
+            nonlocal floats
             if isinstance(node, dict):
                 title = node.get("title")
                 if not top and isinstance(title, str) and hoisted.get(title) == node:
@@ -461,12 +469,16 @@ class PublishedSpec:
                 return {key: moved(value) for key, value in node.items()}
             if isinstance(node, list):
                 return [moved(item) for item in node]
+            floats = floats or isinstance(node, float)
             return node
 
         document = moved(self.document)  # a copy: the loaded document stays as it was
         published = document.setdefault("components", {}).setdefault("schemas", {})
         for title, schema in hoisted.items():
             published[title] = moved(schema, top=True)
+        if not floats:
+            with contextlib.suppress(orjson.JSONEncodeError):
+                return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -13,7 +13,7 @@ from generator.diagnostics import Diagnostic, SpecError, has_errors
 from generator.format import formats, start_formatting
 from generator.load import LoadedSpec, load
 from generator.model import Api, build
-from generator.render import render
+from generator.render import compile_templates, render
 from generator.validate import validate
 from generator.write import with_manifest
 
@@ -77,8 +77,14 @@ def _validate_beside(loaded: LoadedSpec) -> Callable[[], list[Diagnostic]]:
 
 
 def generate(spec: Path, templates: Sequence[Path], package: str | None = None) -> Generated:
-    """Everything the spec generates, in memory; nothing is written."""
-    api, warnings, loaded = _checked(spec, package)
+    """Everything the spec generates, in memory; nothing is written. The templates are compiled
+    (into the cache folder, when it lacks them) by a forked process while the spec is read."""
+    compiled = fork.beside(lambda: compile_templates(templates)) if fork.AVAILABLE else None
+    try:
+        api, warnings, loaded = _checked(spec, package)
+    finally:
+        if compiled is not None:
+            compiled()
     outputs = render(api, templates, finish=start_formatting, finish_early=formats)
     files = with_manifest(outputs)
     return Generated(api, files, tuple(warnings), loaded.files)

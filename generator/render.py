@@ -104,6 +104,14 @@ def render(
     return _render_forked(env, api, jobs, workers, finish)
 
 
+def compile_templates(template_dirs: Sequence[Path]) -> None:
+    """Compile every template into the cache folder (see :func:`_bytecode_cache`), so that
+    rendering starts at once; done beside loading and modelling for a cold cache."""
+    env = environment(template_dirs)
+    for name in env.list_templates(filter_func=lambda name: name.endswith(SUFFIX)):
+        env.get_template(name)
+
+
 PARALLEL_FROM_JOBS = 200
 """Below this many output files, forking costs more than it saves."""
 

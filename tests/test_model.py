@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
 
 from generator.diagnostics import SpecError
 from generator.load import load
-from generator.model import Api, EnumModel, Feature, ObjectModel, build
+from generator.model import Api, EnumModel, Feature, ObjectModel, PublishedSpec, build
 from tests.conftest import SPEC
 
 
@@ -254,3 +255,21 @@ def test_colliding_enum_members_are_reported(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as exc:
         schema_spec(tmp_path, "    s: {type: string, enum: [a-b, a_b]}\n")
     assert [d.rule for d in exc.value.diagnostics] == ["python-name"]
+
+
+def test_the_shipped_spec_is_json_dumps_output_whichever_encoder_writes_it() -> None:
+    """orjson writes it unless a float or a huge integer is in it; the text is the same."""
+    api = build(load(SPEC), None)
+    assert (
+        api.spec_json == json.dumps(json.loads(api.spec_json), indent=2, ensure_ascii=False) + "\n"
+    )
+    document = {"a": 1.0, "b": 1e16, "c": 2**70, "d": "é\u2028\x00", "e": [], "f": {}}
+    shipped = {**document, "components": {"schemas": {}}}
+    assert (
+        PublishedSpec(document, {}).json == json.dumps(shipped, indent=2, ensure_ascii=False) + "\n"
+    )
+    del document["a"], document["b"], document["c"]  # now orjson writes it
+    shipped = {**document, "components": {"schemas": {}}}
+    assert (
+        PublishedSpec(document, {}).json == json.dumps(shipped, indent=2, ensure_ascii=False) + "\n"
+    )
