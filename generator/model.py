@@ -726,6 +726,8 @@ class _Builder:
         self.typing_imports: set[str] = set()
         self.error_statuses: dict[int, dict[str, str]] = {}
         self.own_error_bodies: dict[int, str] = {}
+        self.shared_responses: dict[tuple[str, str], Response] = {}
+        """Responses written once (``$ref``) and used by many operations, by target and status."""
         self.auth_params: dict[str, None] = {}
         self.session_fields: dict[str, SessionField] = {}
         self.schemes = self._security_schemes()
@@ -1097,6 +1099,19 @@ class _Builder:
         )
 
     def _response(self, pointer: str, status: str, raw: Any) -> Response:
+        """The response ``raw``; one shared through a bare ``$ref`` is modelled once per status (its
+        types and diagnostics are located where it is written, whichever operation asks)."""
+        target = ref_target(raw)
+        if target is None or len(raw) > 1:  # not shared as written: its own, or overridden
+            return self._new_response(pointer, status, raw)
+        known = self.shared_responses.get((target, status))
+        if known is None:
+            known = self.shared_responses[(target, status)] = self._new_response(
+                pointer, status, raw
+            )
+        return known
+
+    def _new_response(self, pointer: str, status: str, raw: Any) -> Response:
         response = deref(self.document, raw)
         content = response.get("content") or {}
         body = None

@@ -273,3 +273,14 @@ def test_the_shipped_spec_is_json_dumps_output_whichever_encoder_writes_it() -> 
     assert (
         PublishedSpec(document, {}).json == json.dumps(shipped, indent=2, ensure_ascii=False) + "\n"
     )
+
+
+def test_a_shared_response_keeps_each_operations_description_override() -> None:
+    operations = {op.operation_id: op for op in build(load(SPEC), None).operations}
+    overridden = {r.status: r for r in operations["updateStage"].responses}["400"]
+    shared = {r.status: r for r in operations["deleteConnection"].responses}["400"]
+    assert (
+        overridden.description == "An error occurred while trying to change the stage of the call."
+    )
+    assert shared.description.startswith("The request was invalid.")
+    assert overridden.body == shared.body
