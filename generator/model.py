@@ -439,6 +439,15 @@ class Tag:
         return f"Mock{self.class_prefix}"
 
 
+def _canonical_json(document: Any) -> bytes:
+    """``document`` as JSON with sorted keys, the same bytes whatever order it was written in."""
+    try:
+        return orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits
+        text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text.encode("utf-8", "surrogatepass")
+
+
 @dataclass(frozen=True, eq=False)
 class PublishedSpec:
     """The bundled document as shipped: titled inline schemas moved to ``components/schemas``.
@@ -750,7 +759,6 @@ class _Builder:
             error_model = model if isinstance(model, ObjectModel) else None
         if self.diagnostics:
             raise SpecError(self.diagnostics)
-        canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         models = [self.named[name] for name in self.order]
         return Api(
             title=str(info.get("title", "")),
@@ -760,7 +768,7 @@ class _Builder:
             distribution=naming.distribution(self.package or str(info.get("title", ""))),
             package=self.package or naming.package(str(info.get("title", ""))),
             generator_version=__version__,
-            spec_sha256=hashlib.sha256(canonical.encode()).hexdigest(),
+            spec_sha256=hashlib.sha256(_canonical_json(document)).hexdigest(),
             enums=tuple(m for m in models if isinstance(m, EnumModel)),
             models=tuple(m for m in models if isinstance(m, ObjectModel)),
             tags=tags,
