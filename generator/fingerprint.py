@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -82,13 +82,14 @@ def unchanged(run: Run) -> Unchanged | None:
 
 
 def remember(
-    run: Run, spec_files: Iterable[Path], outputs: Iterable[str], warnings: Sequence[str]
+    run: Run, spec_files: Mapping[Path, str], outputs: Iterable[str], warnings: Sequence[str]
 ) -> None:
-    """Record ``run``'s inputs and the output folder as it now is; best effort."""
+    """Record ``run``'s inputs (the spec files with the digests of what was read, so that a
+    file edited during the run is seen as changed next time) and the output folder as it now
+    is; best effort."""
     templates = _template_files(run.templates)
-    inputs = {
-        str(p): _digest(p) for p in sorted({*map(_absolute, spec_files), *map(Path, templates)})
-    }
+    inputs: dict[str, str | None] = {str(_absolute(p)): d for p, d in spec_files.items()}
+    inputs.update({p: _digest(Path(p)) for p in sorted(templates)})
     inputs.update({str(p): _digest(p) for p in sorted(GENERATOR.glob("*.py"))})
     record = {
         "environment": _environment(),

@@ -9,6 +9,7 @@ positions, and read again with them only when a diagnostic asks.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,8 @@ class LoadedSpec:
     root: Path
     document: dict[str, Any]
     files: tuple[Path, ...]
+    digests: dict[Path, str]
+    """SHA-256 of each file as it was read."""
     mounts: dict[str, tuple[Mapping[str, Location], str]] = field(default_factory=dict)
     """Where each mapping and list of the document came from: its place in the document → the
     locations of the file it was read from, and its pointer there."""
@@ -111,6 +114,8 @@ class _SourceFile:
     path: Path
     value: Any
     locations: Mapping[str, Location]
+    digest: str
+    """SHA-256 of the bytes read."""
     ref_holders: dict[int, Any] = field(default_factory=dict)
     """Every mapping or list with a ``$ref`` in it, at any depth, by ``id``."""
 
@@ -134,7 +139,8 @@ class _YamlReader:
 
     def read(self) -> _SourceFile | None:
         try:
-            text = self.path.read_bytes().decode("utf-8")
+            raw = self.path.read_bytes()
+            text = raw.decode("utf-8")
         except OSError as exc:
             self._error("file-unreadable", f"cannot read {self.path.name}: {exc.strerror}", None)
             return None
@@ -149,7 +155,8 @@ class _YamlReader:
                 self._error("yaml-empty", "the file holds no YAML document", Location(self.path, 1))
                 return None
             table: dict[str, Location] | None = {} if self.positions else None
-            source = _SourceFile(self.path, None, _Locations(self.path, table))
+            digest = hashlib.sha256(raw).hexdigest()
+            source = _SourceFile(self.path, None, _Locations(self.path, table), digest)
             self.ref_holders = source.ref_holders
             source.value = self._build(loader, node, "", table, set())
             return source
@@ -288,15 +295,15 @@ PARALLEL_FROM_FILES = 64
 """From this many files named by the root document on, a forked child reads half of them."""
 
 
-def _read_clean(paths: list[Path]) -> dict[Path, tuple[Any, list[Any]]]:
-    """Each file of ``paths`` that reads without a diagnostic: its value and its ``$ref``
-    holders (one pickle keeps them the same objects as in the value)."""
+def _read_clean(paths: list[Path]) -> dict[Path, tuple[Any, list[Any], str]]:
+    """Each file of ``paths`` that reads without a diagnostic: its value, its ``$ref`` holders
+    (one pickle keeps them the same objects as in the value) and its digest."""
     read = {}
     for path in paths:
         diagnostics: list[Diagnostic] = []
         source = _YamlReader(path, diagnostics).read()
         if source is not None and not diagnostics:
-            read[path] = (source.value, list(source.ref_holders.values()))
+            read[path] = (source.value, list(source.ref_holders.values()), source.digest)
     return read
 
 
@@ -333,8 +340,8 @@ class _Bundler:
         self._check_internal_refs(document)
         if self.diagnostics:
             raise SpecError(self.diagnostics)
-        files = tuple(sorted(path for path, src in self.sources.items() if src is not None))
-        return LoadedSpec(self.root, document, files, self.mounts)
+        digests = {path: src.digest for path, src in sorted(self.sources.items()) if src}
+        return LoadedSpec(self.root, document, tuple(digests), digests, self.mounts)
 
     def _source(
         self, path: Path, referrer: _SourceFile | None = None, ref_at: str = ""
@@ -363,9 +370,9 @@ class _Bundler:
         read = _read_clean(wanted[0::2]) | (theirs() or {})
         for path in wanted:
             if path in read:
-                value, holders = read[path]
+                value, holders, digest = read[path]
                 self.sources[path] = _SourceFile(
-                    path, value, _Locations(path), {id(h): h for h in holders}
+                    path, value, _Locations(path), digest, {id(h): h for h in holders}
                 )
 
     def _files_named(self, value: Any, source: Path) -> set[Path]:

@@ -24,8 +24,8 @@ class Generated:
     files: dict[str, bytes]
     """Every output file, manifest included, by path relative to the output folder."""
     warnings: tuple[Diagnostic, ...]
-    inputs: tuple[Path, ...]
-    """Every spec file read."""
+    inputs: dict[Path, str]
+    """Every spec file read, with the SHA-256 of what was read."""
 
 
 def check_spec(spec: Path, package: str | None = None) -> tuple[Api, list[Diagnostic]]:
@@ -87,4 +87,4 @@ def generate(spec: Path, templates: Sequence[Path], package: str | None = None) 
             compiled()
     outputs = render(api, templates, finish=start_formatting, finish_early=formats)
     files = with_manifest(outputs)
-    return Generated(api, files, tuple(warnings), loaded.files)
+    return Generated(api, files, tuple(warnings), loaded.digests)

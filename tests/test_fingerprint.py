@@ -77,3 +77,29 @@ def test_a_removed_output_file_is_put_back(project: Path) -> None:
     result = generate(project)
     assert EARLY not in result.stdout
     assert (project / "generated" / "docs" / "index.md").is_file()
+
+
+def test_a_spec_file_edited_during_a_run_makes_the_next_run_full(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fingerprint records what was read, not what the file holds when the run ends."""
+    from generator import cli, pipeline
+
+    endpoint = project / "spec" / "paths" / "dialer" / "update-stage.yaml"
+    endpoint.write_text(endpoint.read_text().replace("Moves the agent", "Moves one agent"))
+    real_generate = pipeline.generate
+
+    def generate_then_edit(*args: object, **kwargs: object) -> pipeline.Generated:
+        generated = real_generate(*args, **kwargs)  # type: ignore[arg-type]
+        endpoint.write_text(endpoint.read_text().replace("Moves one agent", "Moves an agent"))
+        return generated
+
+    monkeypatch.setattr(pipeline, "generate", generate_then_edit)
+    monkeypatch.setenv("ICWS_CODEGEN_CACHE", str(project / "cache"))
+    spec, out = project / "spec" / "openapi.yaml", project / "generated"
+    args = ["generate", "--spec", str(spec), "--out", str(out)]
+    assert cli.main([*args, "--templates", str(project / "templates")]) == 0
+    assert "Moves one agent" in (out / "docs" / "index.md").read_text()
+    result = generate(project)
+    assert EARLY not in result.stdout
+    assert "Moves an agent" in (out / "docs" / "index.md").read_text()
