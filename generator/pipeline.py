@@ -4,6 +4,8 @@ Formatting starts on each file as soon as it is rendered, while the rest render.
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,12 +80,17 @@ def _validate_beside(loaded: LoadedSpec) -> Callable[[], list[Diagnostic]]:
 
 def generate(spec: Path, templates: Sequence[Path], package: str | None = None) -> Generated:
     """Everything the spec generates, in memory; nothing is written. The templates are compiled
-    (into the cache folder, when it lacks them) by a forked process while the spec is read."""
-    compiled = fork.beside(lambda: compile_templates(templates)) if fork.AVAILABLE else None
+    (into the cache folder, when it lacks them) by forked processes, one per CPU, while the
+    spec is read."""
+    shares = (os.cpu_count() or 1) if fork.AVAILABLE else 0
+    compiling = [
+        fork.beside(functools.partial(compile_templates, templates, share, shares))
+        for share in range(shares)
+    ]
     try:
         api, warnings, loaded = _checked(spec, package)
     finally:
-        if compiled is not None:
+        for compiled in compiling:
             compiled()
     outputs = render(api, templates, finish=start_formatting, finish_early=formats)
     files = with_manifest(outputs)

@@ -104,11 +104,15 @@ def render(
     return _render_forked(env, api, jobs, workers, finish)
 
 
-def compile_templates(template_dirs: Sequence[Path]) -> None:
-    """Compile every template into the cache folder (see :func:`_bytecode_cache`), so that
-    rendering starts at once; done beside loading and modelling for a cold cache."""
+def compile_templates(template_dirs: Sequence[Path], share: int = 0, shares: int = 1) -> None:
+    """Compile the templates into the cache folder (see :func:`_bytecode_cache`), so that
+    rendering starts at once: done beside loading and modelling, for a cold cache. With
+    ``shares``, only every ``shares``-th template (by size) from ``share`` on."""
     env = environment(template_dirs)
-    for name in env.list_templates(filter_func=lambda name: name.endswith(SUFFIX)):
+    names = env.list_templates(filter_func=lambda name: name.endswith(SUFFIX))
+    assert env.loader is not None
+    sizes = {name: len(env.loader.get_source(env, name)[0]) for name in names}
+    for name in sorted(names, key=lambda name: -sizes[name])[share::shares]:
         env.get_template(name)
 
 
