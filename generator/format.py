@@ -1,14 +1,16 @@
 """Format: every Python file the templates produced, in black's style.
 
 The formatter is ruff's (``ruff format``, black-compatible and two orders of magnitude faster
-than black on large outputs), one process per file, started as soon as the file is rendered. Black stays the
-reference: the tests check that black leaves the generated tree, and fuzzed trees, unchanged.
+than black on large outputs), one process per file, started as soon as the file is rendered.
+Black stays the reference: the tests check that black leaves the generated tree, and fuzzed
+trees, unchanged.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import os
 import re
 import subprocess
@@ -73,7 +75,7 @@ class _Formatting:
 
     def __init__(self, path: str, text: str) -> None:
         self.process = subprocess.Popen(
-            [*_RUFF_FORMAT, f"--stdin-filename={PurePosixPath(path).name}", "-"],
+            [*_ruff_format(), f"--stdin-filename={PurePosixPath(path).name}", "-"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -101,14 +103,16 @@ MAX_RUNNING = 2 * (os.cpu_count() or 1)
 
 _running: collections.deque[_Formatting] = collections.deque()
 
-_RUFF_FORMAT = (
-    find_ruff_bin(),
-    "format",
-    "--isolated",
-    "--no-cache",
-    f"--line-length={LINE_LENGTH}",
-    f"--target-version={TARGET_VERSION}",
-)
+@functools.cache
+def _ruff_format() -> tuple[str, ...]:
+    return (
+        find_ruff_bin(),
+        "format",
+        "--isolated",
+        "--no-cache",
+        f"--line-length={LINE_LENGTH}",
+        f"--target-version={TARGET_VERSION}",
+    )
 
 
 # A docstring ending in an (escaped) quote: black puts a space before the closing quotes, ruff
