@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -19,9 +20,12 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def run() -> None:
-    """The command's entry point: :func:`main`, then exit at once. A large run leaves a large
-    heap, and freeing it object by object at interpreter shutdown takes a tenth of a second;
-    everything has been written, closed and flushed by then."""
+    """The command's entry point: :func:`main` without the cyclic garbage collector, then exit
+    at once. A run is short and what it builds is acyclic data the collector would walk again
+    and again for nothing (8% of a 1,000-operation run; the peak memory stays as it is). It
+    leaves a large heap, and freeing it object by object at interpreter shutdown takes a tenth
+    of a second; everything has been written, closed and flushed by then."""
+    gc.disable()
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
