@@ -63,7 +63,7 @@ class TypeRef:
     choices: tuple[str, ...] = ()
     """The values an enumeration allows, with their names: ``1 = Regular``."""
 
-    @property
+    @functools.cached_property
     def plain(self) -> str:
         """The type for signatures: what a caller passes, rules aside."""
         return self.hint or self.annotation
@@ -90,26 +90,26 @@ class ModelField:
     const: str | None = None
     """The one value it may have (a JSON Schema ``const``), as a Python literal."""
 
-    @property
+    @functools.cached_property
     def annotation(self) -> str:
         """The model's annotation: an optional field left out is None, but null is refused."""
         if self.required or self.type.nullable:
             return self.type.annotation
         return f"Annotated[{self.type.annotation} | None, NotNull]"
 
-    @property
+    @functools.cached_property
     def hint(self) -> str:
         """The type a caller passes for it."""
         if self.required or self.type.nullable:
             return self.type.plain
         return f"{self.type.plain} | None"
 
-    @property
+    @functools.cached_property
     def doc(self) -> str:
         """One line on it for a docstring: wire name, type, rules, description."""
         return _describe(self.wire_name, [], self.type, self.required, self.description)
 
-    @property
+    @functools.cached_property
     def aliased(self) -> bool:
         """Whether the wire name differs from the Python name."""
         return self.wire_name != self.name
@@ -124,11 +124,11 @@ class ObjectModel:
     extra: str
     """What validation does with unknown properties: ``ignore``, ``forbid`` or ``allow``."""
 
-    @property
+    @functools.cached_property
     def doc(self) -> str:
         return _doc(self.description, f"The ``{self.wire_name}`` representation.")
 
-    @property
+    @functools.cached_property
     def constants(self) -> tuple[ModelField, ...]:
         """Fields with one possible value: filled in when made in Python, required in JSON."""
         return tuple(f for f in self.fields if f.const is not None)
@@ -152,7 +152,7 @@ class EnumModel:
     """``IntEnum`` or ``StrEnum``."""
     members: tuple[EnumMember, ...]
 
-    @property
+    @functools.cached_property
     def doc(self) -> str:
         return _doc(self.description, f"The ``{self.wire_name}`` enumeration.")
 
@@ -170,12 +170,12 @@ class Parameter:
     """The session attribute that supplies it (from ``x-session-field``), if any."""
     example: Example | None = None
 
-    @property
+    @functools.cached_property
     def hint(self) -> str:
         """The type a caller passes for it."""
         return self.type.plain if self.required else f"{self.type.plain} | None"
 
-    @property
+    @functools.cached_property
     def doc(self) -> str:
         """One line on it for a docstring: wire name, place, type, rules, description."""
         return _describe(
@@ -223,11 +223,11 @@ class Response:
     alternate_hosts: str | None = None
     """The body field naming hosts to try instead (``x-alternate-hosts``)."""
 
-    @property
+    @functools.cached_property
     def is_error(self) -> bool:
         return self.status[:1] in "45" or self.status == "default"
 
-    @property
+    @functools.cached_property
     def is_success(self) -> bool:
         return self.status[:1] == "2"
 
@@ -275,7 +275,7 @@ class Credential:
     parameter: str | None = None
     """The Python name of the parameter, for a path value."""
 
-    @property
+    @functools.cached_property
     def what(self) -> str:
         """How a person names it: ``the ININ-ICWS-CSRF-Token header``."""
         place = {"path": "path parameter", "query": "query parameter"}.get(
@@ -361,23 +361,23 @@ class Operation:
     session_from_body: tuple[tuple[str, str], ...] = ()
     """(session attribute, answer field) pairs a session-creating answer fills a session with."""
 
-    @property
+    @functools.cached_property
     def example_imports(self) -> tuple[str, ...]:
         """Classes the example's Python arguments name."""
         code = " ".join(python for _, python in self.example_arguments)
         code += f" {self.example_body_python}" if self.example_body_python else ""
         return tuple(sorted(set(re.findall(r"\b([A-Z]\w*)[.(]", code))))
 
-    @property
+    @functools.cached_property
     def checked_credentials(self) -> tuple[Credential, ...]:
         """Session values a server must find in the request (path ones come with the route)."""
         return tuple(c for c in self.credentials if c.location != "path")
 
-    @property
+    @functools.cached_property
     def path_parameters(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == "path")
 
-    @property
+    @functools.cached_property
     def route(self) -> str:
         """The path as a route pattern, its parameters named by their Python names."""
         return "".join(
@@ -385,37 +385,37 @@ class Operation:
             for part in self.path_parts
         )
 
-    @property
+    @functools.cached_property
     def fail_over(self) -> Response | None:
         """The error response that names hosts to try instead, if any."""
         return next((r for r in self.responses if r.alternate_hosts and r.error_class), None)
 
-    @property
+    @functools.cached_property
     def success_status(self) -> int:
         success = self.success
         return int(success.status) if success and success.status.isdigit() else 200
 
-    @property
+    @functools.cached_property
     def not_implemented_error(self) -> str:
         """The error a server answers with for an operation nobody implemented."""
         documented = {r.status: r.error_class for r in self.errors}
         return documented.get("501") or documented.get("500") or "ApiError"
 
-    @property
+    @functools.cached_property
     def arguments(self) -> tuple[Parameter, ...]:
         """Parameters the caller gives (the session supplies the rest), required first."""
         given = [p for p in self.parameters if p.session_attribute is None]
         return tuple(sorted(given, key=lambda p: not p.required))
 
-    @property
+    @functools.cached_property
     def success(self) -> Response | None:
         return next((r for r in self.responses if r.is_success), None)
 
-    @property
+    @functools.cached_property
     def errors(self) -> tuple[Response, ...]:
         return tuple(r for r in self.responses if r.is_error)
 
-    @property
+    @functools.cached_property
     def result(self) -> str:
         """The Python type a call returns."""
         success = self.success
@@ -430,11 +430,11 @@ class Tag:
     description: str
     operations: tuple[Operation, ...]
 
-    @property
+    @functools.cached_property
     def server_class(self) -> str:
         return f"{self.class_prefix}Api"
 
-    @property
+    @functools.cached_property
     def mock_class(self) -> str:
         return f"Mock{self.class_prefix}"
 
@@ -528,24 +528,24 @@ class Api:
     session_cookies_named: tuple[tuple[tuple[str, str | None], ...], ...]
     """Names of the session's cookies, as (literal, session attribute) pieces."""
 
-    @property
+    @functools.cached_property
     def spec_json(self) -> str:
         """The bundled spec as JSON, shipped inside the package."""
         return self.published.json
 
-    @property
+    @functools.cached_property
     def session_create(self) -> Operation | None:
         return next((op for op in self.operations if op.session_role == "create"), None)
 
-    @property
+    @functools.cached_property
     def session_delete(self) -> Operation | None:
         return next((op for op in self.operations if op.session_role == "delete"), None)
 
-    @property
+    @functools.cached_property
     def features_operation(self) -> Operation | None:
         return next((op for op in self.operations if op.features_list), None)
 
-    @property
+    @functools.cached_property
     def feature_versions(self) -> tuple[tuple[str, int], ...]:
         """Each feature the operations need, at the highest version any of them needs."""
         versions: dict[str, int] = {}
@@ -556,26 +556,26 @@ class Api:
                 )
         return tuple(sorted(versions.items()))
 
-    @property
+    @functools.cached_property
     def operations(self) -> tuple[Operation, ...]:
         return tuple(op for tag in self.tags for op in tag.operations)
 
-    @property
+    @functools.cached_property
     def enum_bases(self) -> tuple[str, ...]:
         """The ``enum`` classes the enumerations derive from."""
         return tuple(sorted({enum.base for enum in self.enums}))
 
-    @property
+    @functools.cached_property
     def all_models(self) -> tuple[EnumModel | ObjectModel, ...]:
         """Enumerations, then object models."""
         return (*self.enums, *self.models)
 
-    @property
+    @functools.cached_property
     def model_names(self) -> tuple[str, ...]:
         """Every class of the models module, in the order it defines them."""
         return tuple(m.name for m in self.enums) + tuple(m.name for m in self.models)
 
-    @property
+    @functools.cached_property
     def client_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """What the client module imports from the models module, and from ``typing``."""
         hints = []
@@ -591,7 +591,7 @@ class Api:
         models, typing = self._imports(hints)
         return tuple(naming.export_order({"ApiModel", *models})), typing
 
-    @property
+    @functools.cached_property
     def server_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """What the server module imports from the models module, and from ``typing``."""
         hints = []
@@ -606,7 +606,7 @@ class Api:
         models = naming.export_order(names & set(self.model_names))
         return tuple(models), tuple(sorted(names & {"Literal"}))
 
-    @property
+    @functools.cached_property
     def error_exports(self) -> tuple[str, ...]:
         """The errors module's ``__all__``."""
         fixed = ["ApiError", "AuthChallenge", "ClientError", "FeatureNotSupportedError"]
@@ -615,7 +615,7 @@ class Api:
         fixed += ["invalid_response"]
         return tuple(naming.export_order(fixed + [e.name for e in self.error_classes]))
 
-    @property
+    @functools.cached_property
     def client_error_imports(self) -> tuple[str, ...]:
         """What the client module imports from the errors module."""
         create = self.session_create
@@ -626,11 +626,11 @@ class Api:
             names.append(fail_over.error_class)
         return tuple(naming.export_order(names))
 
-    @property
+    @functools.cached_property
     def own_error_bodies(self) -> tuple[str, ...]:
         return tuple(e.body for e in self.error_classes if e.body)
 
-    @property
+    @functools.cached_property
     def errors_model_imports(self) -> tuple[str, ...]:
         """What the errors module imports from the models module."""
         names = set(self.own_error_bodies) | (
@@ -638,20 +638,20 @@ class Api:
         )
         return tuple(naming.export_order(names))
 
-    @property
+    @functools.cached_property
     def server_error_imports(self) -> tuple[str, ...]:
         """What the server module imports from the errors module."""
         used = {op.not_implemented_error for op in self.operations}
         used |= {"ApiError", "error_for_status"}
         return tuple(naming.export_order(used))
 
-    @property
+    @functools.cached_property
     def server_exports(self) -> tuple[str, ...]:
         """The server module's ``__all__``."""
         names = ["MAX_BODY_BYTES", "Authenticate", "RequestContext", "create_app"]
         return tuple(naming.export_order(names + [t.server_class for t in self.tags]))
 
-    @property
+    @functools.cached_property
     def testing_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """What the testing module imports from the models module, and from the server module."""
         models = naming.export_order({"ApiModel", *self.server_imports[0]})
@@ -660,20 +660,20 @@ class Api:
         )
         return tuple(models), tuple(server)
 
-    @property
+    @functools.cached_property
     def testing_exports(self) -> tuple[str, ...]:
         """The testing module's ``__all__``."""
         names = ["FEATURES", "Call", "MockSession", "Mocks", "Sessions", "create_mock_app"]
         names += [t.mock_class for t in self.tags]
         return tuple(naming.export_order(names))
 
-    @property
+    @functools.cached_property
     def client_exports(self) -> tuple[str, ...]:
         """The client module's ``__all__``."""
         classes = [f"{p}{t.class_prefix}Client" for p in ("", "Async") for t in self.tags]
         return tuple(naming.export_order(["DEFAULT_TIMEOUT", "AsyncClient", "Client", *classes]))
 
-    @property
+    @functools.cached_property
     def error_media_type(self) -> str:
         """The media type error bodies are sent as."""
         for operation in self.operations:
@@ -682,13 +682,13 @@ class Api:
                     return response.media_types[0]
         return "application/json"
 
-    @property
+    @functools.cached_property
     def error_text_field(self) -> str | None:
         """The error model field that holds a human message: its first required string."""
         fields = self.error_model.fields if self.error_model else ()
         return next((f.name for f in fields if f.required and f.type.annotation == "str"), None)
 
-    @property
+    @functools.cached_property
     def model_exports(self) -> tuple[str, ...]:
         """The models module's ``__all__``."""
         return tuple(naming.export_order(("ApiModel", "Integral", "NotNull", *self.model_names)))
