@@ -470,21 +470,31 @@ class PublishedSpec:
         floats = False
 
         def moved(node: Any, top: bool = False) -> Any:
+            """``node`` with hoisted schemas replaced by references: a copy where something
+            changed inside, the node itself where nothing did."""
             nonlocal floats
             if isinstance(node, dict):
                 title = node.get("title")
-                if not top and isinstance(title, str) and hoisted.get(title) == node:
-                    return {"$ref": "#" + jp.join("/components/schemas", title)}
-                return {key: moved(value) for key, value in node.items()}
+                if not top and isinstance(title, str) and title in hoisted:
+                    schema = hoisted[title]
+                    if schema is node or schema == node:
+                        return {"$ref": "#" + jp.join("/components/schemas", title)}
+                items = {key: moved(value) for key, value in node.items()}
+                same = all(items[key] is value for key, value in node.items())
+                return node if same else items
             if isinstance(node, list):
-                return [moved(item) for item in node]
+                listed = [moved(item) for item in node]
+                return node if all(a is b for a, b in zip(listed, node, strict=True)) else listed
             floats = floats or isinstance(node, float)
             return node
 
-        document = moved(self.document)  # a copy: the loaded document stays as it was
-        published = document.setdefault("components", {}).setdefault("schemas", {})
+        document = dict(moved(self.document))  # the loaded document stays as it was
+        components = dict(document.get("components") or {})
+        published = dict(components.get("schemas") or {})
         for title, schema in hoisted.items():
             published[title] = moved(schema, top=True)
+        components["schemas"] = published
+        document["components"] = components
         if not floats:
             with contextlib.suppress(orjson.JSONEncodeError):
                 return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
