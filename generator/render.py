@@ -270,7 +270,13 @@ _MARKDOWN_BLOCK_START = re.compile(r"^([#+=-]|\d+(?=[.)]))")
 
 def markdown_text(value: object) -> str:
     """``value`` as Markdown text that renders literally: no markup, no HTML, one paragraph."""
-    text = " ".join(str(value).split()).translate(_MARKDOWN_SPECIAL)
+    return _markdown_text(str(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _markdown_text(value: str) -> str:
+    """Cached: the same descriptions recur across a large API."""
+    text = " ".join(value.split()).translate(_MARKDOWN_SPECIAL)
     return _MARKDOWN_BLOCK_START.sub(
         lambda m: m.group(0) + "\\" if m.group(0)[0].isdigit() else "\\" + m.group(0), text
     )
@@ -278,7 +284,12 @@ def markdown_text(value: object) -> str:
 
 def markdown_code(value: object, table: bool = False) -> str:
     """``value`` as a Markdown code span, whatever backticks (and, in a table, pipes) it holds."""
-    text = " ".join(str(value).split())
+    return _markdown_code(str(value), table)
+
+
+@functools.lru_cache(maxsize=8192)
+def _markdown_code(value: str, table: bool) -> str:
+    text = " ".join(value.split())
     if table:
         text = text.replace("|", "\\|")
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
