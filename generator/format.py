@@ -103,6 +103,7 @@ MAX_RUNNING = 2 * (os.cpu_count() or 1)
 
 _running: collections.deque[_Formatting] = collections.deque()
 
+
 @functools.cache
 def _ruff_format() -> tuple[str, ...]:
     return (
