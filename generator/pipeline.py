@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from generator import fork
 from generator.diagnostics import Diagnostic, SpecError, has_errors
@@ -18,6 +19,8 @@ from generator.model import Api, build
 from generator.render import compile_templates, render
 from generator.validate import validate
 from generator.write import with_manifest
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,20 +35,23 @@ class Generated:
 
 def check_spec(spec: Path, package: str | None = None) -> tuple[Api, list[Diagnostic]]:
     """Load, validate and model ``spec``; :class:`SpecError` with every problem when it is bad."""
-    api, diagnostics, _ = _checked(spec, package)
+    (api, _), diagnostics, _ = _checked(spec, package, lambda api: None)
     return api, diagnostics
 
 
-def _checked(spec: Path, package: str | None) -> tuple[Api, list[Diagnostic], LoadedSpec]:
-    """Load, then validate and model side by side: the model is built while the validator (in a
-    forked process, for a large spec) makes up its mind, and is used only if the spec is valid.
-    A model built from an invalid spec may fail in any way; the validator's verdict wins."""
+def _checked(
+    spec: Path, package: str | None, then: Callable[[Api], T]
+) -> tuple[tuple[Api, T], list[Diagnostic], LoadedSpec]:
+    """Load, then validate beside the rest: the model is built, and ``then`` done with it, while
+    the validator (in a forked process, for a large spec) makes up its mind; both are used only
+    if the spec is valid. Work on an invalid spec may fail in any way; the verdict wins."""
     loaded = load(spec)
     verdict = _validate_beside(loaded)
-    api: Api | None = None
+    done: tuple[Api, T] | None = None
     failure: BaseException | None = None
     try:
         api = build(loaded, package)
+        done = (api, then(api))
     except Exception as exc:
         failure = exc
     diagnostics = verdict()
@@ -55,8 +61,8 @@ def _checked(spec: Path, package: str | None) -> tuple[Api, list[Diagnostic], Lo
         raise SpecError(diagnostics + failure.diagnostics) from None
     if failure is not None:
         raise failure
-    assert api is not None
-    return api, diagnostics, loaded
+    assert done is not None
+    return done, diagnostics, loaded
 
 
 PARALLEL_FROM_PATHS = 50
@@ -81,17 +87,19 @@ def _validate_beside(loaded: LoadedSpec) -> Callable[[], list[Diagnostic]]:
 def generate(spec: Path, templates: Sequence[Path], package: str | None = None) -> Generated:
     """Everything the spec generates, in memory; nothing is written. The templates are compiled
     (into the cache folder, when it lacks them) by forked processes, one per CPU, while the
-    spec is read."""
+    spec is read; rendering goes on while the spec is validated."""
     shares = (os.cpu_count() or 1) if fork.AVAILABLE else 0
     compiling = [
         fork.beside(functools.partial(compile_templates, templates, share, shares))
         for share in range(shares)
     ]
     try:
-        api, warnings, loaded = _checked(spec, package)
+        (api, outputs), warnings, loaded = _checked(
+            spec,
+            package,
+            lambda api: render(api, templates, finish=start_formatting, finish_early=formats),
+        )
     finally:
         for compiled in compiling:
             compiled()
-    outputs = render(api, templates, finish=start_formatting, finish_early=formats)
-    files = with_manifest(outputs)
-    return Generated(api, files, tuple(warnings), loaded.digests)
+    return Generated(api, with_manifest(outputs), tuple(warnings), loaded.digests)
