@@ -220,6 +220,7 @@ class _YamlReader:
         locations: dict[str, Location] | None,
         active: set[int],
     ) -> Any:
+        """The list or mapping of ``node``, while ``node`` is in ``active`` (see :meth:`_build`)."""
         if isinstance(node, yaml.SequenceNode):
             items = [
                 self._build(
