@@ -208,57 +208,46 @@ class _YamlReader:
             return None
         active.add(id(node))
         try:
-            return self._build_collection(loader, node, pointer, locations, active)
-        finally:
-            active.discard(id(node))
-
-    def _build_collection(
-        self,
-        loader: _Loader,
-        node: yaml.Node,
-        pointer: str,
-        locations: dict[str, Location] | None,
-        active: set[int],
-    ) -> Any:
-        """The list or mapping of ``node``, while ``node`` is in ``active`` (see :meth:`_build`)."""
-        if isinstance(node, yaml.SequenceNode):
-            items = [
-                self._build(
+            if isinstance(node, yaml.SequenceNode):
+                items = [
+                    self._build(
+                        loader,
+                        item,
+                        jp.child(pointer, index) if locations is not None else "",
+                        locations,
+                        active,
+                    )
+                    for index, item in enumerate(node.value)
+                ]
+                if any(id(item) in self.ref_holders for item in items):
+                    self.ref_holders[id(items)] = items
+                return items
+            assert isinstance(node, yaml.MappingNode)
+            if id(node) not in self.checked:
+                self.checked.add(id(node))
+                self._check_keys(node)
+                loader.flatten_mapping(node)
+            mapping: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self._error(
+                        "yaml-key", "a mapping key must be a plain scalar", self._where(key_node)
+                    )
+                    continue
+                key = str(key_node.value)
+                mapping[key] = self._build(
                     loader,
-                    item,
-                    jp.child(pointer, index) if locations is not None else "",
+                    value_node,
+                    jp.child(pointer, key) if locations is not None else "",
                     locations,
                     active,
+                    key_node,
                 )
-                for index, item in enumerate(node.value)
-            ]
-            if any(id(item) in self.ref_holders for item in items):
-                self.ref_holders[id(items)] = items
-            return items
-        assert isinstance(node, yaml.MappingNode)
-        if id(node) not in self.checked:
-            self.checked.add(id(node))
-            self._check_keys(node)
-            loader.flatten_mapping(node)
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self._error(
-                    "yaml-key", "a mapping key must be a plain scalar", self._where(key_node)
-                )
-                continue
-            key = str(key_node.value)
-            mapping[key] = self._build(
-                loader,
-                value_node,
-                jp.child(pointer, key) if locations is not None else "",
-                locations,
-                active,
-                key_node,
-            )
-        if "$ref" in mapping or any(id(item) in self.ref_holders for item in mapping.values()):
-            self.ref_holders[id(mapping)] = mapping
-        return mapping
+            if "$ref" in mapping or any(id(item) in self.ref_holders for item in mapping.values()):
+                self.ref_holders[id(mapping)] = mapping
+            return mapping
+        finally:
+            active.discard(id(node))
 
     def _check_keys(self, node: yaml.MappingNode) -> None:
         seen: dict[str, yaml.Node] = {}
