@@ -40,18 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = Path(args.out) if args.out else config.out
     templates = tuple(Path(t) for t in args.templates) + config.templates
     package = args.package or config.package
-    from generator.format import TemplateBug
-    from generator.scaffold import ScaffoldError
-
     try:
         if args.command == "new-endpoint":
-            from generator.scaffold import NewEndpoint, scaffold
-
-            endpoint = NewEndpoint(args.method, args.path, args.tag, args.operation_id)
-            created = scaffold(spec, endpoint, templates)
-            print(f"{display_path(created)}: written, and its line added to {display_path(spec)}")
-            print("fill in what the page says, then run `make`")
-            return EXIT_OK
+            return _new_endpoint(args, spec, templates)
         if args.command == "import-page":
             return _import_page(args, spec)
         if args.command == "validate":
@@ -62,12 +53,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         errors = sum(1 for d in exc.diagnostics if d.severity is Severity.ERROR)
         print(f"{display_path(spec)}: {errors} error(s); nothing was written", file=sys.stderr)
         return EXIT_PROBLEMS
-    except TemplateBug as exc:
-        print(f"internal error: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+
+
+def _new_endpoint(args: argparse.Namespace, spec: Path, templates: tuple[Path, ...]) -> int:
+    from generator.scaffold import NewEndpoint, ScaffoldError, scaffold
+
+    endpoint = NewEndpoint(args.method, args.path, args.tag, args.operation_id)
+    try:
+        created = scaffold(spec, endpoint, templates)
     except ScaffoldError as exc:
         print(f"new-endpoint: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    print(f"{display_path(created)}: written, and its line added to {display_path(spec)}")
+    print("fill in what the page says, then run `make`")
+    return EXIT_OK
 
 
 def _import_page(args: argparse.Namespace, spec: Path) -> int:
@@ -128,10 +127,15 @@ def _generate(
         state = "up to date" if dry_run else "0 written"
         print(f"{display_path(out)}: {state}, {known.files} unchanged (inputs as at the last run)")
         return EXIT_OK
+    from generator.format import TemplateBug
     from generator.pipeline import generate
     from generator.write import compare, write
 
-    generated = generate(spec, templates, package)
+    try:
+        generated = generate(spec, templates, package)
+    except TemplateBug as exc:
+        print(f"internal error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     _report(list(generated.warnings))
     warnings = [str(w) for w in generated.warnings]
     if dry_run:

@@ -34,14 +34,8 @@ class TemplateBug(Exception):
     """A template produced Python that does not parse: a generator bug, not a spec problem."""
 
 
-def format_outputs(outputs: dict[str, str]) -> dict[str, str]:
-    """``outputs`` with every Python file formatted; other files are kept as they are."""
-    pending = {path: start_formatting(path, text) for path, text in outputs.items()}
-    return {path: formatted() for path, formatted in pending.items()}
-
-
 def format_file(path: str, text: str) -> str:
-    """One file, formatted as :func:`format_outputs` would."""
+    """One file, formatted (a Python file) or kept as it is (any other), waiting for it."""
     return start_formatting(path, text)()
 
 
