@@ -416,6 +416,11 @@ class Operation:
         return tuple(r for r in self.responses if r.is_error)
 
     @functools.cached_property
+    def raised_errors(self) -> tuple[str, ...]:
+        """The error classes its documented error statuses raise, each once, in status order."""
+        return tuple(dict.fromkeys(r.error_class for r in self.errors if r.error_class))
+
+    @functools.cached_property
     def result(self) -> str:
         """The Python type a call returns."""
         success = self.success

@@ -244,11 +244,23 @@ def docstring(text: str, indent: int = 0, hang: int = 0, width: int = LINE_LENGT
     lines: list[str] = []
     for paragraph in body.split("\n"):
         room = width - (indent if not lines else indent + hang)
-        wrapped = textwrap.wrap(paragraph, max(room, 20), break_long_words=False) or [""]
-        lines += wrapped[:1] + textwrap.wrap(
-            " ".join(wrapped[1:]), max(width - len(pad), 20), break_long_words=False
-        )
+        wrapped = _wrap(paragraph, max(room, 20)) or [""]
+        lines += wrapped[:1] + _wrap(" ".join(wrapped[1:]), max(width - len(pad), 20))
     return "\n".join((pad + line).rstrip() if line else "" for line in lines).lstrip()
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``textwrap.wrap(text, width, break_long_words=False)``, at once for text that fits as it
+    is (most descriptions): no longer than ``width``, no tab or line break (made spaces), and no
+    whitespace at the end (dropped)."""
+    if not text:
+        return []
+    if len(text) <= width and not text[-1].isspace() and not _TABS_AND_BREAKS.search(text):
+        return [text]
+    return textwrap.wrap(text, width, break_long_words=False)
+
+
+_TABS_AND_BREAKS = re.compile(r"[\t\n\x0b\x0c\r]")
 
 
 def plain_text(value: object) -> str:
