@@ -11,14 +11,16 @@ folder (``$ICWS_CODEGEN_CACHE``, else ``$XDG_CACHE_HOME/icws-codegen``, else
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+import orjson
 
 from generator import __version__
 
@@ -67,7 +69,7 @@ def cache_folder() -> Path:
 def unchanged(run: Run) -> Unchanged | None:
     """The earlier run's result when ``run`` would change nothing; ``None`` when it might."""
     try:
-        record = json.loads((cache_folder() / f"{run.key}.json").read_text("utf-8"))
+        record = orjson.loads((cache_folder() / f"{run.key}.json").read_bytes())
         if record["environment"] != _environment():
             return None
         if any(_digest(Path(p)) != digest for p, digest in record["inputs"].items()):
@@ -88,7 +90,7 @@ def remember(
     file edited during the run is seen as changed next time) and the output folder as it now
     is; best effort."""
     templates = _template_files(run.templates)
-    inputs: dict[str, str | None] = {str(_absolute(p)): d for p, d in spec_files.items()}
+    inputs: dict[str, str | None] = {_absolute(p): d for p, d in spec_files.items()}
     inputs.update({p: _digest(Path(p)) for p in sorted(templates)})
     inputs.update({str(p): _digest(p) for p in sorted(GENERATOR.glob("*.py"))})
     record = {
@@ -101,8 +103,8 @@ def remember(
     folder = cache_folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=folder, suffix=".tmp", delete=False) as handle:
-            json.dump(record, handle)
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as handle:
+            handle.write(orjson.dumps(record))
         os.replace(handle.name, folder / f"{run.key}.json")
     except OSError:
         pass
@@ -113,6 +115,7 @@ def forget(run: Run) -> None:
     (cache_folder() / f"{run.key}.json").unlink(missing_ok=True)
 
 
+@functools.cache
 def _environment() -> list[str]:
     versions = []
     for package in PACKAGES_THAT_SHAPE_OUTPUT:
@@ -130,13 +133,13 @@ def _digest(path: Path) -> str | None:
         return None
 
 
-def _absolute(path: Path) -> Path:
-    return Path(os.path.abspath(path))
+def _absolute(path: Path | str) -> str:
+    return os.path.abspath(path)
 
 
 def _template_files(folders: Sequence[Path]) -> set[str]:
     return {
-        str(_absolute(Path(root) / name))
+        _absolute(os.path.join(root, name))
         for folder in folders
         for root, _, names in os.walk(folder)
         for name in names
@@ -147,9 +150,10 @@ def _template_files(folders: Sequence[Path]) -> set[str]:
 def _output_state(out: Path, outputs: dict[str, object]) -> dict[str, object]:
     """Size and modification time of each output file (``None`` when it is missing)."""
     state: dict[str, object] = {}
+    folder = str(out)
     for name in outputs:
         try:
-            info = os.stat(out / name, follow_symlinks=False)
+            info = os.stat(os.path.join(folder, name), follow_symlinks=False)
             state[name] = [info.st_size, info.st_mtime_ns, info.st_ino]
         except OSError:
             state[name] = None

@@ -15,6 +15,7 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,14 +52,27 @@ def with_manifest(files: dict[str, str]) -> dict[str, bytes]:
 def compare(out: Path, files: dict[str, bytes]) -> Changes:
     """What writing ``files`` to ``out`` would change."""
     written, unchanged = [], []
+    folder = str(out)
+    exists = os.path.isdir(folder)
     for path in sorted(files):
-        target = out / path
-        if target.is_file() and not target.is_symlink() and target.read_bytes() == files[path]:
+        if exists and _holds(os.path.join(folder, path), files[path]):
             unchanged.append(path)
         else:
             written.append(path)
     removed = sorted(p for p in _previous(out) - files.keys() if (out / p).exists())
     return Changes(tuple(written), tuple(removed), tuple(unchanged))
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether ``path`` is a regular file (not a link) holding exactly ``data``."""
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
+    except OSError:
+        return False
 
 
 def write(out: Path, files: dict[str, bytes]) -> Changes:
@@ -87,12 +101,13 @@ def write(out: Path, files: dict[str, bytes]) -> Changes:
 def _stage(out: Path, staging: Path, files: dict[str, bytes], changes: Changes) -> None:
     staging.mkdir()
     unchanged = set(changes.unchanged)
-    for folder in sorted({(staging / path).parent for path in files}):
-        folder.mkdir(parents=True, exist_ok=True)
+    new, old = str(staging), str(out)
+    for folder in sorted({os.path.dirname(path) for path in files} - {""}):
+        os.makedirs(os.path.join(new, folder), exist_ok=True)
     for path, data in files.items():
-        target = staging / path
+        target = os.path.join(new, path)
         if path in unchanged:
-            _link_or_copy(out / path, target)
+            _link_or_copy(os.path.join(old, path), target)
         else:
             with open(target, "wb") as handle:
                 handle.write(data)
@@ -120,7 +135,7 @@ def _carry_over(source: Path, staging: Path, out: Path, made: set[str]) -> None:
             _link_or_copy(Path(entry.path), target)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _link_or_copy(source: Path | str, target: Path | str) -> None:
     try:
         os.link(source, target)
     except OSError:
