@@ -10,6 +10,7 @@ positions, and read again with them only when a diagnostic asks.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -311,6 +312,11 @@ class _Bundler:
         self.mounts: dict[str, tuple[Mapping[str, Location], str]] = {}
         self.internal_refs: list[tuple[str, str]] = []
         self.resolved: dict[tuple[Path, str], Path] = {}
+        self.resolved_in: dict[tuple[str, str], Path] = {}
+        """The same, by folder (the files of one folder name the same files alike)."""
+        self.files: dict[str, Path] = {str(root): root}
+        self.inside: dict[Path, bool] = {}
+        """Whether each file a ``$ref`` names is in the spec's folder, asked once per file."""
         self.targets: dict[tuple[Path, str], tuple[Path, str]] = {}
         """Each usable ``$ref`` string of each file, resolved once."""
 
@@ -377,18 +383,29 @@ class _Bundler:
                 ref = node.get("$ref")
                 file_part = ref.partition("#")[0] if isinstance(ref, str) else ""
                 if file_part and "://" not in file_part and not file_part.startswith("//"):
-                    path = self._resolve(source.parent, unquote(file_part))
-                    if path.is_relative_to(self.base) and path.is_file():
+                    path = self._resolve(source, unquote(file_part))
+                    if path not in found and self._inside(path) and path.is_file():
                         found.add(path)
                 stack.extend(node.values())
         return found
 
-    def _resolve(self, folder: Path, relative: str) -> Path:
-        """``folder / relative`` with links and ``..`` resolved (asked once per file and name)."""
-        key = (folder, relative)
+    def _resolve(self, referrer: Path, relative: str) -> Path:
+        """The file ``relative`` names from ``referrer``'s folder, links and ``..`` resolved
+        (asked once per file and name); one object per file, so that the tables keyed by file
+        compare keys by identity, not part by part."""
+        key = (referrer, relative)
         if key not in self.resolved:
-            self.resolved[key] = (folder / relative).resolve()
+            by_folder = (os.path.dirname(referrer), relative)
+            if by_folder not in self.resolved_in:
+                path = (referrer.parent / relative).resolve()
+                self.resolved_in[by_folder] = self.files.setdefault(str(path), path)
+            self.resolved[key] = self.resolved_in[by_folder]
         return self.resolved[key]
+
+    def _inside(self, path: Path) -> bool:
+        if path not in self.inside:
+            self.inside[path] = path.is_relative_to(self.base)
+        return self.inside[path]
 
     def _collect_exports(self, root: _SourceFile) -> None:
         components = root.value.get("components")
@@ -423,8 +440,8 @@ class _Bundler:
         if "://" in file_part or file_part.startswith("//"):
             refuse("ref-remote", f"$ref {ref!r} is not a relative file reference")
             return None
-        path = self._resolve(source.path.parent, unquote(file_part)) if file_part else source.path
-        if not path.is_relative_to(self.base):
+        path = self._resolve(source.path, unquote(file_part)) if file_part else source.path
+        if not self._inside(path):
             refuse("ref-outside", f"$ref {ref!r} leaves the spec's folder {self.base}")
             return None
         fragment = unquote(fragment)
