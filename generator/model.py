@@ -706,7 +706,8 @@ class Api:
     @functools.cached_property
     def model_exports(self) -> tuple[str, ...]:
         """The models module's ``__all__``."""
-        return tuple(naming.export_order(("ApiModel", "Integral", "NotNull", *self.model_names)))
+        exports = ("ApiModel", "ConstantsModel", "Integral", "NotNull", *self.model_names)
+        return tuple(naming.export_order(exports))
 
 
 def build(spec: LoadedSpec, package: str | None = None) -> Api:

@@ -19,7 +19,8 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
 RESERVED_CLASS_NAMES = frozenset(
     {name for name in dir(builtins) if name[:1].isupper()}
-    | {"Annotated", "Any", "ApiModel", "BaseModel", "ConfigDict", "Field", "IntEnum", "Literal"}
+    | {"Annotated", "Any", "ApiModel", "BaseModel", "ConfigDict", "ConstantsModel", "Field"}
+    | {"IntEnum", "Literal"}
     | {"StrEnum"}
 )
 """Class names the generated modules import or define themselves, and builtin classes."""

@@ -22,6 +22,7 @@ __all__ = [
     "ApiModel",
     "AuthTokenConnectionRequestSettings",
     "ConnectionResponse",
+    "ConstantsModel",
     "Error",
     "FeatureInfo",
     "FeatureInfoList",
@@ -67,9 +68,14 @@ class ApiModel(BaseModel):
         protected_namespaces=(),
     )
 
+
+class ConstantsModel(ApiModel):
+    """Base of the models with fields of one possible value, ``constants`` (Python name → wire
+    name): a model made in Python has them without being told, and sends them; a JSON body must
+    carry them. (Kept out of :class:`ApiModel`: the checks cost every other model's validation.)
+    """
+
     constants: ClassVar[Mapping[str, str]] = {}
-    """Fields with one possible value (Python name → wire name): a model made in Python has them
-    without being told, and sends them; a JSON body must carry them."""
 
     @model_validator(mode="before")
     @classmethod
@@ -196,7 +202,7 @@ class AgentTypeParameters(ApiModel):
     )
 
 
-class IcAuthConnectionRequestSettings(ApiModel):
+class IcAuthConnectionRequestSettings(ConstantsModel):
     """Log in with an Interaction Center user ID and password."""
 
     constants = {
@@ -227,7 +233,7 @@ class IcAuthConnectionRequestSettings(ApiModel):
     )
 
 
-class AuthTokenConnectionRequestSettings(ApiModel):
+class AuthTokenConnectionRequestSettings(ConstantsModel):
     """Log in with an authentication token."""
 
     constants = {
@@ -254,7 +260,7 @@ class AuthTokenConnectionRequestSettings(ApiModel):
     )
 
 
-class SingleSignOnTokenConnectionRequestSettings(ApiModel):
+class SingleSignOnTokenConnectionRequestSettings(ConstantsModel):
     """Log in with a single-sign-on token."""
 
     constants = {
