@@ -8,7 +8,10 @@ import pytest
 from icws_api.models import (
     AgentType,
     AgentTypeParameters,
+    ApiModel,
+    ConstantsModel,
     Error,
+    IcAuthConnectionRequestSettings,
     MarkCallForFinishingParameters,
     UpdateStageParameters,
 )
@@ -86,3 +89,15 @@ def test_unknown_properties_are_ignored() -> None:
         '{"__type": "x", "newStageId": 1, "campaignId": "c"}'
     )
     assert body.model_dump(mode="json", exclude_unset=True) == {"newStageId": 1, "campaignId": "c"}
+
+
+def test_only_models_with_constant_fields_pay_for_their_checks() -> None:
+    """The checks for constant fields run on the models that have some, and no other."""
+    assert issubclass(IcAuthConnectionRequestSettings, ConstantsModel)
+    assert IcAuthConnectionRequestSettings.constants == {"type": "__type"}
+    with pytest.raises(ValidationError, match="__type: Field required"):
+        IcAuthConnectionRequestSettings.model_validate_json(
+            '{"userID": "u", "password": "p", "applicationName": "a"}'
+        )
+    for plain in (UpdateStageParameters, AgentTypeParameters, Error):
+        assert issubclass(plain, ApiModel) and not issubclass(plain, ConstantsModel)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
+import random
 import shutil
+import textwrap
 import tomllib
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from generator.load import load
 from generator.model import Api, build
 from generator.pipeline import generate
 from generator.render import (
+    _wrap,
     docstring,
     markdown_code,
     markdown_text,
@@ -110,6 +113,17 @@ def test_docstrings_hold_any_text(text: str) -> None:
     parsed = ast.get_docstring(ast.parse(source).body[0], clean=False)  # type: ignore[arg-type]
     assert parsed is not None
     assert inspect.cleandoc(parsed) == inspect.cleandoc(text.replace("\r\n", "\n"))
+
+
+def test_text_that_fits_is_wrapped_as_textwrap_would() -> None:
+    """The shortcut for text that fits on its line gives what textwrap gives, whatever the
+    whitespace (tabs and line breaks become spaces, Unicode spaces at the end go)."""
+    pieces = [" ", "  ", "a", "word", "-", "\t", "\n", "\r", "\x0b", "\x0c", "\xa0", "\u2028", "é"]
+    generator = random.Random(9)
+    for _ in range(20_000):
+        text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 30)))
+        width = generator.randint(1, 40)
+        assert _wrap(text, width) == textwrap.wrap(text, width, break_long_words=False), text
 
 
 @pytest.mark.parametrize("text", HOSTILE)

@@ -118,3 +118,15 @@ def test_compare_names_what_differs(tmp_path: Path) -> None:
     assert set(changes.written) == {"c", MANIFEST}
     assert changes.removed == ("a",)
     assert changes.unchanged == ("b",)
+
+
+def test_an_output_is_unchanged_only_as_the_same_bytes_in_a_regular_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out, files(same="abc", edited="abc", linked="abc"))
+    (out / "edited").write_text("abd")  # same size, other bytes
+    (tmp_path / "elsewhere").write_text("abc")
+    (out / "linked").unlink()
+    (out / "linked").symlink_to(tmp_path / "elsewhere")  # the same bytes, through a link
+    changes = compare(out, files(same="abc", edited="abc", linked="abc"))
+    assert set(changes.unchanged) == {"same", MANIFEST}
+    assert set(changes.written) == {"edited", "linked"}
