@@ -14,13 +14,21 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-generate: $(STAMP)
+# The generator's bytecode, compiled as pip compiles an installed package's (this one is installed
+# editable, and with PYTHONDONTWRITEBYTECODE set Python would compile it afresh on every run).
+BYTECODE := generator/__pycache__/.compiled
+
+$(BYTECODE): $(STAMP) $(wildcard generator/*.py)
+	$(PY) -m compileall -q generator
+	touch $@
+
+generate: $(STAMP) $(BYTECODE)
 	$(PY) -m generator generate
 
-validate: $(STAMP)
+validate: $(STAMP) $(BYTECODE)
 	$(PY) -m generator validate
 
-check: $(STAMP)
+check: $(STAMP) $(BYTECODE)
 	$(PY) -m generator check
 
 lint: $(STAMP)
@@ -49,7 +57,7 @@ $(BENCH_STAMP): bench/requirements.txt
 	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	touch $@
 
-bench: $(STAMP) $(BENCH_STAMP)
+bench: $(STAMP) $(BYTECODE) $(BENCH_STAMP)
 	@command -v java >/dev/null && command -v wrk >/dev/null || { apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless wrk; }
 	$(PY) bench/run.py --runs $(BENCH_RUNS) --sizes $(BENCH_SIZES) --out bench/results.md
