@@ -311,9 +311,8 @@ class _Bundler:
         self.exports: dict[tuple[Path, str], str] = {}
         self.mounts: dict[str, tuple[Mapping[str, Location], str]] = {}
         self.internal_refs: list[tuple[str, str]] = []
-        self.resolved: dict[tuple[Path, str], Path] = {}
-        self.resolved_in: dict[tuple[str, str], Path] = {}
-        """The same, by folder (the files of one folder name the same files alike)."""
+        self.resolved: dict[tuple[str, str], Path] = {}
+        """The file each relative reference names, by the referring file's folder."""
         self.files: dict[str, Path] = {str(root): root}
         self.inside: dict[Path, bool] = {}
         """Whether each file a ``$ref`` names is in the spec's folder, asked once per file."""
@@ -391,15 +390,12 @@ class _Bundler:
 
     def _resolve(self, referrer: Path, relative: str) -> Path:
         """The file ``relative`` names from ``referrer``'s folder, links and ``..`` resolved
-        (asked once per file and name); one object per file, so that the tables keyed by file
+        (asked once per folder and name); one object per file, so that the tables keyed by file
         compare keys by identity, not part by part."""
-        key = (referrer, relative)
+        key = (os.path.dirname(referrer), relative)
         if key not in self.resolved:
-            by_folder = (os.path.dirname(referrer), relative)
-            if by_folder not in self.resolved_in:
-                path = (referrer.parent / relative).resolve()
-                self.resolved_in[by_folder] = self.files.setdefault(str(path), path)
-            self.resolved[key] = self.resolved_in[by_folder]
+            path = (referrer.parent / relative).resolve()
+            self.resolved[key] = self.files.setdefault(str(path), path)
         return self.resolved[key]
 
     def _inside(self, path: Path) -> bool:
