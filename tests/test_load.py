@@ -174,6 +174,14 @@ def _many_files(folder: Path, count: int) -> Path:
     return write(folder, {"openapi.yaml": f"items:\n{entries}", **files})
 
 
+def _many_clean_files(folder: Path, count: int) -> Path:
+    """:func:`_many_files` without its two problems."""
+    root = _many_files(folder, count)
+    for i in (7, 8):
+        (folder / f"items/item{i}.yaml").write_text(f"name: item{i}\n")
+    return root
+
+
 def test_many_files_are_read_by_two_processes_with_the_same_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -190,9 +198,7 @@ def test_many_files_are_read_by_two_processes_with_the_same_result(
 
 
 def test_files_read_by_the_child_are_located_and_bundled(tmp_path: Path) -> None:
-    root = _many_files(tmp_path, 3 * load_module.PARALLEL_FROM_FILES)
-    (tmp_path / "items/item7.yaml").write_text("name: item7\n")
-    (tmp_path / "items/item8.yaml").write_text("name: item8\n")
+    root = _many_clean_files(tmp_path, 3 * load_module.PARALLEL_FROM_FILES)
     spec = load(root)
     assert len(spec.files) == 1 + 3 * load_module.PARALLEL_FROM_FILES
     assert spec.document["items"]["i101"] == {"name": "item101", "nested": {"value": 101}}
@@ -218,7 +224,7 @@ def _parse_counter(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 def test_files_read_before_come_from_the_cache_alike(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = _many_files(tmp_path, 20)
+    root = _many_clean_files(tmp_path, 20)
     (tmp_path / "items/item7.yaml").write_text("name: item7\nshared: &a {x: 1}\nagain: *a\n")
     (tmp_path / "items/item8.yaml").write_text("name: item8\nref: {$ref: item9.yaml}\n")
     first = load(root)
@@ -238,9 +244,7 @@ def test_files_read_before_come_from_the_cache_alike(
 def test_an_edited_file_is_parsed_again_and_a_broken_cache_ignored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = _many_files(tmp_path, 20)
-    (tmp_path / "items/item7.yaml").write_text("name: item7\n")
-    (tmp_path / "items/item8.yaml").write_text("name: item8\n")
+    root = _many_clean_files(tmp_path, 20)
     load(root)
     parsed = _parse_counter(monkeypatch)
     (tmp_path / "items/item3.yaml").write_text("name: edited\n")
