@@ -70,11 +70,11 @@ def unchanged(run: Run) -> Unchanged | None:
     """The earlier run's result when ``run`` would change nothing; ``None`` when it might."""
     try:
         record = orjson.loads((cache_folder() / f"{run.key}.json").read_bytes())
-        if record["environment"] != _environment():
+        if record["environment"] != environment():
             return None
         if any(_digest(Path(p)) != digest for p, digest in record["inputs"].items()):
             return None
-        if _template_files(run.templates) != set(record["templates"]):
+        if template_files(run.templates) != set(record["templates"]):
             return None
         if _output_state(run.out, record["outputs"]) != record["outputs"]:
             return None
@@ -89,12 +89,12 @@ def remember(
     """Record ``run``'s inputs (the spec files with the digests of what was read, so that a
     file edited during the run is seen as changed next time) and the output folder as it now
     is; best effort."""
-    templates = _template_files(run.templates)
+    templates = template_files(run.templates)
     inputs: dict[str, str | None] = {_absolute(p): d for p, d in spec_files.items()}
     inputs.update({p: _digest(Path(p)) for p in sorted(templates)})
     inputs.update({str(p): _digest(p) for p in sorted(GENERATOR.glob("*.py"))})
     record = {
-        "environment": _environment(),
+        "environment": environment(),
         "inputs": inputs,
         "templates": sorted(templates),
         "outputs": _output_state(run.out, {name: None for name in outputs}),
@@ -116,7 +116,8 @@ def forget(run: Run) -> None:
 
 
 @functools.cache
-def _environment() -> list[str]:
+def environment() -> list[str]:
+    """This generator's version and those of the packages that shape its output."""
     versions = []
     for package in PACKAGES_THAT_SHAPE_OUTPUT:
         try:
@@ -137,7 +138,8 @@ def _absolute(path: Path | str) -> str:
     return os.path.abspath(path)
 
 
-def _template_files(folders: Sequence[Path]) -> set[str]:
+def template_files(folders: Sequence[Path]) -> set[str]:
+    """Every file in the template folders, by absolute path."""
     return {
         _absolute(os.path.join(root, name))
         for folder in folders

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -428,6 +429,19 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class Examples:
+    """The API-wide values of the example calls in the docs."""
+
+    package: str
+    base_url: str
+    """The first server's URL, its variables at their defaults."""
+    session_fields: tuple[SessionField, ...]
+    session_cookies: bool
+    cookies: tuple[tuple[str, str], ...]
+    """Session cookies: (name, value)."""
+
+
+@dataclass(frozen=True)
 class Tag:
     name: str
     attribute: str
@@ -542,6 +556,16 @@ class Api:
     """Session cookies of the examples: (name, value)."""
     session_cookies_named: tuple[tuple[tuple[str, str | None], ...], ...]
     """Names of the session's cookies, as (literal, session attribute) pieces."""
+
+    @functools.cached_property
+    def examples(self) -> Examples:
+        return Examples(
+            self.package,
+            self.example_base_url,
+            self.session_fields,
+            self.session_cookies,
+            self.example_cookies,
+        )
 
     @functools.cached_property
     def spec_json(self) -> str:
@@ -708,6 +732,53 @@ class Api:
         """The models module's ``__all__``."""
         exports = ("ApiModel", "ConstantsModel", "Integral", "NotNull", *self.model_names)
         return tuple(naming.export_order(exports))
+
+
+def _repr_once(cls: type) -> None:
+    """Give ``cls`` a ``repr`` computed once per object (the dataclass's own, memoised as
+    ``cached_property`` memoises): it keys the templates' fragments, and an operation's is
+    part of its tag's."""
+    generated: Callable[[object], str] = vars(cls)["__repr__"]
+
+    def __repr__(self: object) -> str:
+        memo = self.__dict__
+        text: str | None = memo.get("_repr")
+        if text is None:
+            text = memo["_repr"] = generated(self)
+        return text
+
+    setattr(cls, "__repr__", __repr__)  # noqa: B010 (mypy refuses an assignment to a method)
+
+
+VALUES: tuple[type, ...] = (
+    Feature,
+    Constraint,
+    TypeRef,
+    Example,
+    ModelField,
+    ObjectModel,
+    EnumMember,
+    EnumModel,
+    Parameter,
+    SecurityScheme,
+    ResponseHeader,
+    Response,
+    ErrorClass,
+    SessionField,
+    AuthParam,
+    Credential,
+    FeaturesList,
+    PathPart,
+    RequestBody,
+    Operation,
+    Examples,
+    Tag,
+)
+"""The classes whose ``repr`` is their whole content (every field holds plain values, tuples or
+these): what keys a template's fragments (``Api``, which holds the loaded document, is not one)."""
+
+for _class in VALUES:
+    _repr_once(_class)
 
 
 def build(spec: LoadedSpec, package: str | None = None) -> Api:

@@ -14,6 +14,7 @@ from typing import TypeVar
 from generator import fork
 from generator.diagnostics import Diagnostic, SpecError, has_errors
 from generator.format import formats, start_formatting
+from generator.fragments import Fragments
 from generator.load import LoadedSpec, load
 from generator.model import Api, build
 from generator.render import compile_templates, render
@@ -97,7 +98,13 @@ def generate(spec: Path, templates: Sequence[Path], package: str | None = None) 
         (api, outputs), warnings, loaded = _checked(
             spec,
             package,
-            lambda api: render(api, templates, finish=start_formatting, finish_early=formats),
+            lambda api: render(
+                api,
+                templates,
+                finish=start_formatting,
+                finish_early=formats,
+                fragments=Fragments.of(spec, templates),
+            ),
         )
     finally:
         for compiled in compiling:

@@ -23,6 +23,7 @@ import jinja2
 
 from generator import fork
 from generator.fingerprint import cache_folder
+from generator.fragments import Fragments, Usage
 from generator.model import Api
 
 SUFFIX = ".jinja"
@@ -77,9 +78,13 @@ def render(
     workers: int | None = None,
     finish: Finisher = as_rendered,
     finish_early: Callable[[str], bool] = lambda path: False,
+    fragments: Fragments | None = None,
 ) -> dict[str, str]:
     """Every output file's text (after ``finish``), keyed by its path relative to the output
     folder.
+
+    Templates call macros through ``cached(macro, *args)``; with ``fragments``, their output is
+    kept across runs (see :mod:`generator.fragments`), else rendered afresh.
 
     A template whose path holds ``{operation}`` or ``{model}`` renders once per operation or per
     model (with it in the context as ``operation`` and ``tag``, or ``model``), named by its slug.
@@ -98,10 +103,15 @@ def render(
             continue
         for slug, context in _COLLECTIONS[placeholder](api):
             jobs.append(_Job(_checked(path.replace(placeholder, slug)), name, context))
+    fragments = fragments or Fragments()
+    env.globals["cached"] = fragments.cached
     workers = workers or os.cpu_count() or 1
     if workers < 2 or not fork.AVAILABLE or len(jobs) < PARALLEL_FROM_JOBS:
-        return _render_jobs(env, api, jobs, finish)
-    return _render_forked(env, api, jobs, workers, finish)
+        outputs = _render_jobs(env, api, jobs, finish)
+    else:
+        outputs = _render_forked(env, api, jobs, workers, finish, fragments)
+    fragments.save()
+    return outputs
 
 
 def compile_templates(template_dirs: Sequence[Path], share: int = 0, shares: int = 1) -> None:
@@ -141,16 +151,22 @@ def _render_one(env: jinja2.Environment, api: Api, job: _Job) -> str:
 
 
 def _render_forked(
-    env: jinja2.Environment, api: Api, jobs: Sequence[_Job], workers: int, finish: Finisher
+    env: jinja2.Environment,
+    api: Api,
+    jobs: Sequence[_Job],
+    workers: int,
+    finish: Finisher,
+    fragments: Fragments,
 ) -> dict[str, str]:
     """``jobs`` shared out between this process and ``workers - 1`` forked children: each takes
-    the next job from a shared counter (heaviest first). A child that fails has its jobs redone
-    here."""
+    the next job from a shared counter (heaviest first), and sends back the fragments it used.
+    A child that fails has its jobs redone here."""
     import multiprocessing
 
     ordered = sorted(jobs, key=lambda j: -j.weight)
     for name in {job.template for job in jobs}:
         env.get_template(name)  # compiled once, here, before the children are forked
+    fragments.read()  # likewise
     counter = multiprocessing.get_context("fork").Value("l", 0)
 
     def take_jobs() -> dict[str, str]:
@@ -164,10 +180,15 @@ def _render_forked(
             job = ordered[index]
             pending[job.path] = finish(job.path, _render_one(env, api, job))
 
-    children = [fork.beside(take_jobs) for _ in range(workers - 1)]
+    def take_jobs_beside() -> tuple[dict[str, str], Usage]:
+        return take_jobs(), fragments.usage()
+
+    children = [fork.beside(take_jobs_beside) for _ in range(workers - 1)]
     outputs = take_jobs()
     for child in children:
-        outputs.update(child() or {})
+        done, usage = child() or ({}, (set(), {}))
+        outputs.update(done)
+        fragments.merge(usage)
     missing = [job for job in jobs if job.path not in outputs]
     outputs.update(_render_jobs(env, api, missing, finish))
     return {job.path: outputs[job.path] for job in jobs}

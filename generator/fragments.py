@@ -1,0 +1,213 @@
+"""Fragments: macro output kept across runs, so a spec change re-renders only what it touches.
+
+A template writes ``{{ cached(tags.server_class, tag, options) }}`` where it would write
+``{{ tags.server_class(tag, options) }}``. The macro's text is kept in the cache folder under a
+digest of everything it can depend on: the macro, the source of every template and of the
+generator (the filters are its code), the package versions that shape output, the escaping in
+force, and the ``repr`` of its arguments. That is all: a macro from a module imported without
+context (``{% import "_macros/x.jinja" as x %}``) sees its arguments and nothing of the render
+context, and filters are pure functions. Arguments are restricted to values whose ``repr`` is
+their whole content (see :func:`content`): frozen model dataclasses, tuples and plain values.
+
+Each spec has one store, rewritten after a run with just the fragments that run used (so it never
+grows with old versions). A store that cannot be read is a cold start, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator import fingerprint, model
+
+FOLDER = "fragments"
+
+_PLAIN = (str, int, float, bool, type(None))
+_VALUES = frozenset(model.VALUES)
+
+
+def content(value: object) -> str:
+    """What a value a fragment may be keyed by holds: its ``repr``, or for a model object the
+    digest of its ``repr`` (made once per object: a tag's is its operations' too).
+    :class:`TypeError` for any other value (an object whose ``repr`` leaves something out could
+    make two inputs share a fragment)."""
+    if isinstance(value, tuple):
+        return "(" + ", ".join(map(content, value)) + ",)"
+    if type(value) in _VALUES:
+        memo = value.__dict__
+        digest: str | None = memo.get("_digest")
+        if digest is None:
+            text = repr(value).encode("utf-8", "surrogatepass")
+            digest = memo["_digest"] = hashlib.blake2b(text, digest_size=20).hexdigest()
+        return digest
+    if type(value) in _PLAIN:
+        return repr(value)
+    raise TypeError(
+        f"cached(): a {type(value).__name__} cannot key a fragment; pass model objects, "
+        "tuples and plain values"
+    )
+
+
+_RUNTIME_NAMES = {"concat", "missing", "undefined", "cond_expr_undefined", "environment"}
+"""Free variables of every compiled macro: Jinja's own runtime, no template data."""
+
+
+def _sees_only_its_arguments(macro: jinja2.runtime.Macro, seen: set[int] | None = None) -> bool:
+    """Whether ``macro``'s output depends on its arguments alone, judged from what its compiled
+    function closes over (Jinja 3.1): its runtime, filters and tests (``t_*``), other such
+    macros, and the context of a module imported without context (whose parent holds the
+    environment's globals only), along with that module's own variables. A macro of the
+    template being rendered, or of a module imported with context, sees the render context."""
+    seen = seen if seen is not None else set()
+    if id(macro) in seen:
+        return True
+    seen.add(id(macro))
+    function = macro._func
+    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or (), strict=True))
+    values = {name: cell.cell_contents for name, cell in cells.items()}
+    contexts = [values.get("context"), getattr(values.get("resolve"), "__self__", None)]
+    present = [context for context in contexts if context is not None]
+    isolated = bool(present) and all(
+        isinstance(context, jinja2.runtime.Context)
+        and context.parent.keys() <= context.environment.globals.keys()
+        for context in present
+    )
+    for name, value in values.items():
+        if name in _RUNTIME_NAMES or name.startswith("t_") or name in ("context", "resolve"):
+            continue
+        if isinstance(value, jinja2.runtime.Macro):
+            if not _sees_only_its_arguments(value, seen):
+                return False
+        elif not (name.startswith("l_") and isolated):
+            return False
+    return not present or isolated
+
+
+_VERDICTS: dict[int, tuple[jinja2.runtime.Macro, bool]] = {}
+
+
+def _pure(macro: jinja2.runtime.Macro) -> bool:
+    """:func:`_sees_only_its_arguments`, judged once per macro."""
+    known = _VERDICTS.get(id(macro))
+    if known is None or known[0] is not macro:
+        known = _VERDICTS[id(macro)] = (macro, _sees_only_its_arguments(macro))
+    return known[1]
+
+
+Usage = tuple[set[bytes], dict[bytes, tuple[str, bool]]]
+"""What one process did with the fragments: the keys it found, and the fragments it made."""
+
+
+class Fragments:
+    """The fragments of one spec's outputs: one store in the cache folder, read when the first
+    fragment is asked for (before rendering forks, so that every worker shares it) and
+    rewritten once, by the rendering parent, with just the fragments this run used.
+
+    Keying a fragment costs the ``repr`` of its arguments (about a third of a second for 1,000
+    operations). The first run of a spec on a cache folder (a fresh clone's, as in CI) has no
+    fragments to find and no reason to think there will be a next run: it only leaves an empty
+    store, and fragments are kept from the next run of that spec on. Without a store, or for
+    such a first run, every fragment is rendered afresh (its arguments still checked)."""
+
+    def __init__(self, file: Path | None = None, salt: bytes = b"") -> None:
+        self.file = file
+        self.salt = salt
+        self.old: dict[bytes, tuple[str, bool]] | None = None
+        self.found: set[bytes] = set()
+        self.made: dict[bytes, tuple[str, bool]] = {}
+
+    @classmethod
+    def of(cls, spec: Path, template_dirs: Sequence[Path]) -> Fragments:
+        """The store of ``spec``'s fragments; a first run gets a store that keeps nothing."""
+        name = hashlib.sha256(str(spec.resolve()).encode()).hexdigest()[:32]
+        file = fingerprint.cache_folder() / FOLDER / f"{name}.pickle"
+        if not file.exists():
+            _dump({}, file)
+            return cls()
+        digest = hashlib.sha256("\n".join(fingerprint.environment()).encode())
+        sources = sorted(fingerprint.template_files(template_dirs))
+        sources += sorted(str(path) for path in fingerprint.GENERATOR.glob("*.py"))
+        for path in sources:
+            digest.update(path.encode() + b"\0")
+            with open(path, "rb") as handle:
+                digest.update(hashlib.sha256(handle.read()).digest())
+        return cls(file, digest.digest())
+
+    @jinja2.pass_eval_context
+    def cached(self, eval_context: jinja2.nodes.EvalContext, macro: Any, *args: Any) -> str:
+        """``macro(*args)``, from the store when an earlier run rendered it with the same
+        arguments (the ``cached`` template global)."""
+        if not isinstance(macro, jinja2.runtime.Macro) or not _pure(macro):
+            raise TypeError(
+                f"cached(): {macro!r} is not a macro from a module imported without context "
+                "(only such a macro's output depends on its arguments alone)"
+            )
+        if self.file is None:
+            content(args)
+            return macro(eval_context, *args)
+        key = hashlib.blake2b(
+            b"%s\0%s\0%s\0%d\0%s"
+            % (
+                self.salt,
+                macro._func.__code__.co_filename.encode(),
+                macro.name.encode(),
+                eval_context.autoescape,
+                content(args).encode("utf-8", "surrogatepass"),
+            ),
+            digest_size=20,
+        ).digest()
+        found = self.made.get(key) or self.read().get(key)
+        if found is None:
+            text = macro(eval_context, *args)
+            found = self.made[key] = (str(text), isinstance(text, Markup))
+        else:
+            self.found.add(key)
+        return Markup(found[0]) if found[1] else found[0]
+
+    def read(self) -> dict[bytes, tuple[str, bool]]:
+        """The last run's fragments (read once; none when unreadable: a cold start)."""
+        if self.old is None:
+            self.old = {}
+            if self.file is not None:
+                with contextlib.suppress(Exception):  # cut short, or not ours
+                    with open(self.file, "rb") as handle:
+                        stored = pickle.load(handle)
+                    self.old = stored if isinstance(stored, dict) else {}
+        return self.old
+
+    def usage(self) -> Usage:
+        """What this process did, to hand to :meth:`merge` in the parent."""
+        return self.found, self.made
+
+    def merge(self, usage: Usage) -> None:
+        found, made = usage
+        self.found |= found
+        self.made.update(made)
+
+    def save(self) -> None:
+        """Keep the fragments this run used, if they are not those of the last run."""
+        if self.file is None:
+            return
+        old = self.read()
+        kept = {key: old[key] for key in self.found if key in old}
+        if not self.made and len(kept) == len(old):
+            return
+        _dump(kept | self.made, self.file)
+
+
+def _dump(value: object, file: Path) -> None:
+    """Pickle ``value`` into ``file`` atomically; best effort."""
+    with contextlib.suppress(OSError):
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=file.parent, delete=False) as handle:
+            pickle.dump(value, handle, pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, file)

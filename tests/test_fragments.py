@@ -1,0 +1,152 @@
+"""Fragments: macro output kept across runs, keyed by everything it can depend on."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import typing
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from generator import model
+from generator.fragments import Fragments, content
+from generator.load import load
+from generator.model import build
+from generator.render import render
+from tests.conftest import ROOT, SPEC, TEMPLATES
+
+PLAIN = {str, int, float, bool, type(None)}
+
+
+def _allowed(hint: object) -> bool:
+    """Whether a field of this type holds only plain values, tuples and model values."""
+    origin = typing.get_origin(hint)
+    if origin in (tuple, typing.Union, type(int | None)):
+        return all(_allowed(arg) for arg in typing.get_args(hint) if arg is not Ellipsis)
+    return hint in PLAIN or hint in model.VALUES
+
+
+@pytest.mark.parametrize("cls", model.VALUES, ids=lambda cls: cls.__name__)
+def test_a_model_value_holds_only_what_its_repr_shows(cls: type) -> None:
+    """The key of a fragment is the ``repr`` of its arguments: every field of every class that
+    may key one is plain, a tuple, or such a class again, and shows in the ``repr``."""
+    hints = typing.get_type_hints(cls, vars(model))
+    for field in dataclasses.fields(cls):
+        assert field.repr, f"{cls.__name__}.{field.name} is left out of the repr"
+        assert _allowed(hints[field.name]), f"{cls.__name__}.{field.name}: {hints[field.name]}"
+    assert cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
+
+
+def test_every_frozen_model_class_but_the_api_keys_fragments() -> None:
+    classes = {
+        value
+        for value in vars(model).values()
+        if isinstance(value, type)
+        and dataclasses.is_dataclass(value)
+        and value.__module__ == model.__name__
+        and value.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    }
+    assert classes - set(model.VALUES) == {model.Api, model.PublishedSpec}
+
+
+def test_content_is_the_repr_and_refuses_what_could_hide_something() -> None:
+    api = build(load(SPEC))
+    operation = api.operations[0]
+    assert content(("x", 1, None)) == "('x', 1, None,)"
+    assert content(operation) == content(dataclasses.replace(operation))
+    assert content(operation) != content(dataclasses.replace(operation, summary="other"))
+    for bad in (api, api.published, object(), ["a list"], {"a": "dict"}):
+        with pytest.raises(TypeError, match="cannot key a fragment"):
+            content(bad)
+
+
+def _environment(fragments: Fragments) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(
+            {
+                "m.jinja": "{% macro f(x) %}[{{ x }}]{% endmacro %}",
+                "api.jinja": "{% macro f(x) %}[{{ x }}{{ api }}]{% endmacro %}",
+                "pure.jinja": "{% import 'm.jinja' as m %}{{ cached(m.f, 'a') }}",
+                "own.jinja": "{% macro g(x) %}{{ api }}{% endmacro %}{{ cached(g, 'a') }}",
+                "with.jinja": "{% import 'api.jinja' as m with context %}{{ cached(m.f, 'a') }}",
+            }
+        ),
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals["cached"] = fragments.cached
+    return env
+
+
+@pytest.mark.parametrize("fragments", [Fragments(), Fragments(Path("unused"), b"salt")])
+def test_only_a_macro_that_sees_nothing_but_its_arguments_is_cached(fragments: Fragments) -> None:
+    fragments.old = {}
+    env = _environment(fragments)
+    assert env.get_template("pure.jinja").render(api="A") == "[a]"
+    for name in ("own.jinja", "with.jinja"):
+        with pytest.raises(TypeError, match="imported without context"):
+            env.get_template(name).render(api="A")
+
+
+def _spec_copy(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "spec", tmp_path / "spec")
+    return tmp_path / "spec" / "openapi.yaml"
+
+
+def test_fragments_are_kept_from_the_second_run_and_used_when_nothing_they_hold_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ICWS_CODEGEN_CACHE", str(tmp_path / "cache"))
+    spec = _spec_copy(tmp_path)
+    api = build(load(spec))
+    first = Fragments.of(spec, [TEMPLATES])
+    assert first.file is None  # a first run keeps nothing
+    afresh = render(api, [TEMPLATES], fragments=first)
+
+    second = Fragments.of(spec, [TEMPLATES])
+    assert render(api, [TEMPLATES], fragments=second) == afresh
+    assert second.made and not second.found
+
+    third = Fragments.of(spec, [TEMPLATES])
+    assert render(build(load(spec)), [TEMPLATES], fragments=third) == afresh
+    assert not third.made and third.found == set(second.made)
+
+    path_file = spec.parent / "paths" / "dialer" / "update-stage.yaml"
+    path_file.write_text(path_file.read_text().replace("summary: ", "summary: Edited. ", 1))
+    edited = build(load(spec))
+    fourth = Fragments.of(spec, [TEMPLATES])
+    assert render(edited, [TEMPLATES], fragments=fourth) == render(edited, [TEMPLATES])
+    assert fourth.made, "the edited endpoint's fragments (and its tag's) are made again"
+    assert len(fourth.made) < len(third.found) / 2, "the other fragments are not"
+    assert fourth.found, "they come from the store"
+    assert any("Edited." in text for text, _ in fourth.made.values())
+
+
+def test_a_store_that_cannot_be_read_is_a_cold_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ICWS_CODEGEN_CACHE", str(tmp_path / "cache"))
+    spec = _spec_copy(tmp_path)
+    api = build(load(spec))
+    Fragments.of(spec, [TEMPLATES])
+    fragments = Fragments.of(spec, [TEMPLATES])
+    assert fragments.file is not None
+    fragments.file.write_bytes(b"not a pickle")
+    assert render(api, [TEMPLATES], fragments=fragments) == render(api, [TEMPLATES])
+    assert fragments.made and not fragments.found
+
+
+def test_a_changed_template_changes_every_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ICWS_CODEGEN_CACHE", str(tmp_path / "cache"))
+    spec = _spec_copy(tmp_path)
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    Fragments.of(spec, [templates])
+    before = Fragments.of(spec, [templates])
+    macros = templates / "_macros" / "docs.jinja"
+    macros.write_text(macros.read_text() + "\n{# a comment #}\n")
+    after = Fragments.of(spec, [templates])
+    assert before.salt != after.salt
