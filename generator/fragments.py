@@ -61,6 +61,15 @@ _RUNTIME_NAMES = {"concat", "missing", "undefined", "cond_expr_undefined", "envi
 """Free variables of every compiled macro: Jinja's own runtime, no template data."""
 
 
+def _check(value: object) -> None:
+    """:class:`TypeError` where :func:`content` would refuse ``value``, without its cost."""
+    if isinstance(value, tuple):
+        for item in value:
+            _check(item)
+    elif type(value) not in _VALUES and type(value) not in _PLAIN:
+        content(value)
+
+
 def _sees_only_its_arguments(macro: jinja2.runtime.Macro, seen: set[int] | None = None) -> bool:
     """Whether ``macro``'s output depends on its arguments alone, judged from what its compiled
     function closes over (Jinja 3.1): its runtime, filters and tests (``t_*``), other such
@@ -152,7 +161,7 @@ class Fragments:
                 "(only such a macro's output depends on its arguments alone)"
             )
         if self.file is None:
-            content(args)
+            _check(args)
             return macro(eval_context, *args)
         key = hashlib.blake2b(
             b"%s\0%s\0%s\0%d\0%s"
