@@ -119,20 +119,30 @@ def _stage(out: Path, staging: Path, files: dict[str, bytes], changes: Changes) 
 
 def _carry_over(source: Path, staging: Path, out: Path, made: set[str]) -> None:
     """Copy (as hard links) what the generator did not make from the old tree into staging."""
-    for entry in os.scandir(source):
-        relative = PurePosixPath(os.path.relpath(entry.path, out)).as_posix()
-        target = staging / relative
+    _carry_over_from(str(source), str(staging), len(str(out)) + 1, made)
+
+
+def _carry_over_from(folder: str, staging: str, prefix: int, made: set[str]) -> None:
+    """:func:`_carry_over` for one folder of the old tree; ``prefix`` is the length of the old
+    tree's path and separator, cut from each entry's path to give its relative one (in a tree
+    of thousands of files, ``relpath`` and ``Path`` objects per entry cost a tenth of a run's
+    write)."""
+    for entry in os.scandir(folder):
+        relative = entry.path[prefix:]
+        if os.sep != "/":
+            relative = relative.replace(os.sep, "/")
         if relative in made:
             continue
+        target = os.path.join(staging, relative)
         if entry.is_symlink():
-            target.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
             os.symlink(os.readlink(entry.path), target)
         elif entry.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-            _carry_over(Path(entry.path), staging, out, made)
+            os.makedirs(target, exist_ok=True)
+            _carry_over_from(entry.path, staging, prefix, made)
         else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(Path(entry.path), target)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            _link_or_copy(entry.path, target)
 
 
 def _link_or_copy(source: Path | str, target: Path | str) -> None:
