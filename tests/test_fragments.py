@@ -89,16 +89,17 @@ def test_only_a_macro_that_sees_nothing_but_its_arguments_is_cached(fragments: F
             env.get_template(name).render(api="A")
 
 
-def _spec_copy(tmp_path: Path) -> Path:
+@pytest.fixture
+def spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the spec, and a cache folder of its own."""
+    monkeypatch.setenv("ICWS_CODEGEN_CACHE", str(tmp_path / "cache"))
     shutil.copytree(ROOT / "spec", tmp_path / "spec")
     return tmp_path / "spec" / "openapi.yaml"
 
 
 def test_fragments_are_kept_from_the_second_run_and_used_when_nothing_they_hold_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    spec: Path,
 ) -> None:
-    monkeypatch.setenv("ICWS_CODEGEN_CACHE", str(tmp_path / "cache"))
-    spec = _spec_copy(tmp_path)
     api = build(load(spec))
     first = Fragments.of(spec, [TEMPLATES])
     assert first.file is None  # a first run keeps nothing
@@ -123,11 +124,7 @@ def test_fragments_are_kept_from_the_second_run_and_used_when_nothing_they_hold_
     assert any("Edited." in text for text, _ in fourth.made.values())
 
 
-def test_a_store_that_cannot_be_read_is_a_cold_start(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ICWS_CODEGEN_CACHE", str(tmp_path / "cache"))
-    spec = _spec_copy(tmp_path)
+def test_a_store_that_cannot_be_read_is_a_cold_start(spec: Path) -> None:
     api = build(load(spec))
     Fragments.of(spec, [TEMPLATES])
     fragments = Fragments.of(spec, [TEMPLATES])
@@ -137,11 +134,7 @@ def test_a_store_that_cannot_be_read_is_a_cold_start(
     assert fragments.made and not fragments.found
 
 
-def test_a_changed_template_changes_every_key(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ICWS_CODEGEN_CACHE", str(tmp_path / "cache"))
-    spec = _spec_copy(tmp_path)
+def test_a_changed_template_changes_every_key(spec: Path, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
     Fragments.of(spec, [templates])
