@@ -20,6 +20,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -101,15 +102,15 @@ def _sees_only_its_arguments(macro: jinja2.runtime.Macro, seen: set[int] | None 
     return not present or isolated
 
 
-_VERDICTS: dict[int, tuple[jinja2.runtime.Macro, bool]] = {}
+_VERDICTS: weakref.WeakKeyDictionary[jinja2.runtime.Macro, bool] = weakref.WeakKeyDictionary()
 
 
 def _pure(macro: jinja2.runtime.Macro) -> bool:
-    """:func:`_sees_only_its_arguments`, judged once per macro."""
-    known = _VERDICTS.get(id(macro))
-    if known is None or known[0] is not macro:
-        known = _VERDICTS[id(macro)] = (macro, _sees_only_its_arguments(macro))
-    return known[1]
+    """:func:`_sees_only_its_arguments`, judged once per macro (while it lives)."""
+    known = _VERDICTS.get(macro)
+    if known is None:
+        known = _VERDICTS[macro] = _sees_only_its_arguments(macro)
+    return known
 
 
 Usage = tuple[set[bytes], dict[bytes, tuple[str, bool]]]
