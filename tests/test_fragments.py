@@ -143,3 +143,28 @@ def test_a_changed_template_changes_every_key(spec: Path, tmp_path: Path) -> Non
     macros.write_text(macros.read_text() + "\n{# a comment #}\n")
     after = Fragments.of(spec, [templates])
     assert before.salt != after.salt
+
+
+def test_the_kept_repr_is_the_dataclass_repr() -> None:
+    """Model values keep their ``repr`` once made (the fragments' keys); it is the text a plain
+    frozen dataclass with the same fields would give, for every object of a built API."""
+    api = build(load(SPEC))
+    twins = {
+        cls: dataclasses.make_dataclass(
+            cls.__qualname__, [(f.name, f.type) for f in dataclasses.fields(cls)], frozen=True
+        )
+        for cls in model.VALUES
+    }
+    seen = 0
+    stack: list[object] = [*api.tags, *api.all_models, api.examples]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, tuple):
+            stack.extend(value)
+        elif type(value) in twins:
+            fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+            assert repr(value) == repr(twins[type(value)](**fields))
+            assert repr(value) is repr(value)  # kept, not made again
+            stack.extend(fields.values())
+            seen += 1
+    assert seen > 100
