@@ -122,7 +122,7 @@ class Fragments:
     fragment is asked for (before rendering forks, so that every worker shares it) and
     rewritten once, by the rendering parent, with just the fragments this run used.
 
-    Keying a fragment costs the ``repr`` of its arguments (about a third of a second for 1,000
+    Keying a fragment costs the ``repr`` of its arguments (about 0.2 s of CPU for 1,000
     operations). The first run of a spec on a cache folder (a fresh clone's, as in CI) has no
     fragments to find and no reason to think there will be a next run: it only leaves an empty
     store, and fragments are kept from the next run of that spec on. Without a store, or for
