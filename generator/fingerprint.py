@@ -127,6 +127,16 @@ def environment() -> list[str]:
     return [f"icws-codegen=={__version__}", *versions]
 
 
+def sources_digest(template_dirs: Sequence[Path]) -> bytes:
+    """One digest of everything but the spec that shapes the output: the environment, every
+    template and the generator's own code (each by path and content)."""
+    digest = hashlib.sha256("\n".join(environment()).encode())
+    sources = sorted(template_files(template_dirs)) + sorted(map(str, GENERATOR.glob("*.py")))
+    for path in sources:
+        digest.update(f"{path}\0{_digest(Path(path))}".encode())
+    return digest.digest()
+
+
 def _digest(path: Path) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()

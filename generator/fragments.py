@@ -143,14 +143,7 @@ class Fragments:
         if not file.exists():
             _dump({}, file)
             return cls()
-        digest = hashlib.sha256("\n".join(fingerprint.environment()).encode())
-        sources = sorted(fingerprint.template_files(template_dirs))
-        sources += sorted(str(path) for path in fingerprint.GENERATOR.glob("*.py"))
-        for path in sources:
-            digest.update(path.encode() + b"\0")
-            with open(path, "rb") as handle:
-                digest.update(hashlib.sha256(handle.read()).digest())
-        return cls(file, digest.digest())
+        return cls(file, fingerprint.sources_digest(template_dirs))
 
     @jinja2.pass_eval_context
     def cached(self, eval_context: jinja2.nodes.EvalContext, macro: Any, *args: Any) -> str:

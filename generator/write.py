@@ -113,24 +113,17 @@ def _stage(out: Path, staging: Path, files: dict[str, bytes], changes: Changes) 
                 handle.write(data)
     if out.exists():
         made = _previous(out) | files.keys()
-        _carry_over(out, staging, out, made)
+        _carry_over(old, new, len(old) + 1, made)
     _sync_filesystem(staging)
 
 
-def _carry_over(source: Path, staging: Path, out: Path, made: set[str]) -> None:
-    """Copy (as hard links) what the generator did not make from the old tree into staging."""
-    _carry_over_from(str(source), str(staging), len(str(out)) + 1, made)
-
-
-def _carry_over_from(folder: str, staging: str, prefix: int, made: set[str]) -> None:
-    """:func:`_carry_over` for one folder of the old tree; ``prefix`` is the length of the old
-    tree's path and separator, cut from each entry's path to give its relative one (in a tree
-    of thousands of files, ``relpath`` and ``Path`` objects per entry cost a tenth of a run's
-    write)."""
+def _carry_over(folder: str, staging: str, prefix: int, made: set[str]) -> None:
+    """Copy (as hard links) what the generator did not make from one folder of the old tree into
+    staging; ``prefix`` is the length of the old tree's path and separator, cut from each
+    entry's path to give its relative one (``relpath`` and ``Path`` objects per entry cost a
+    tenth of the write of thousands of files)."""
     for entry in os.scandir(folder):
         relative = entry.path[prefix:]
-        if os.sep != "/":
-            relative = relative.replace(os.sep, "/")
         if relative in made:
             continue
         target = os.path.join(staging, relative)
@@ -139,7 +132,7 @@ def _carry_over_from(folder: str, staging: str, prefix: int, made: set[str]) -> 
             os.symlink(os.readlink(entry.path), target)
         elif entry.is_dir():
             os.makedirs(target, exist_ok=True)
-            _carry_over_from(entry.path, staging, prefix, made)
+            _carry_over(entry.path, staging, prefix, made)
         else:
             os.makedirs(os.path.dirname(target), exist_ok=True)
             _link_or_copy(entry.path, target)
