@@ -44,12 +44,7 @@ def content(value: object) -> str:
     if isinstance(value, tuple):
         return "(" + ", ".join(map(content, value)) + ",)"
     if type(value) in _VALUES:
-        memo = value.__dict__
-        digest: str | None = memo.get("_digest")
-        if digest is None:
-            text = repr(value).encode("utf-8", "surrogatepass")
-            digest = memo["_digest"] = hashlib.blake2b(text, digest_size=20).hexdigest()
-        return digest
+        return model.digest(value)
     if type(value) in _PLAIN:
         return repr(value)
     raise TypeError(

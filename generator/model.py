@@ -23,8 +23,9 @@ import orjson
 from generator import __version__, naming
 from generator import pointer as jp
 from generator.diagnostics import Diagnostic, SpecError, error
+from generator.journal import Entry, Journals, Recorder, Shared
 from generator.load import LoadedSpec
-from generator.openapi import deref, iter_operations, ref_target
+from generator.openapi import OperationSite, deref, iter_operations, ref_target
 
 INT_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
@@ -733,25 +734,6 @@ class Api:
         return tuple(naming.export_order(exports))
 
 
-def _repr_once(cls: type) -> None:
-    """Give ``cls`` the dataclass ``repr`` (the same text), computed once per object and kept
-    as ``cached_property`` keeps its values: it keys the templates' fragments, and an
-    operation's is part of its tag's. Made without the dataclass's guard against recursion
-    (the model holds no cycle), which took a third of the time."""
-    names = tuple(field.name for field in dataclasses.fields(cls) if field.repr)
-    prefix = cls.__qualname__ + "("
-
-    def __repr__(self: object) -> str:
-        memo = self.__dict__
-        text: str | None = memo.get("_repr")
-        if text is None:
-            fields = ", ".join([f"{name}={memo[name]!r}" for name in names])
-            text = memo["_repr"] = f"{prefix}{fields})"
-        return text
-
-    setattr(cls, "__repr__", __repr__)  # noqa: B010 (mypy refuses an assignment to a method)
-
-
 VALUES: tuple[type, ...] = (
     Feature,
     Constraint,
@@ -776,16 +758,71 @@ VALUES: tuple[type, ...] = (
     Examples,
     Tag,
 )
-"""The classes whose ``repr`` is their whole content (every field holds plain values, tuples or
-these): what keys a template's fragments (``Api``, which holds the loaded document, is not one)."""
+"""The classes whose fields hold their whole content (plain values, tuples or these again): what
+:func:`digest` takes, and what keys a template's fragments (``Api``, which holds the loaded
+document, is not one)."""
+
+
+def _pickled_lean(cls: type) -> None:
+    """Pickle ``cls`` by its fields and digest only: what ``cached_property`` holds is made
+    again when asked (the journals keep many model objects)."""
+    names = (*(field.name for field in dataclasses.fields(cls)), "_digest")
+
+    def __getstate__(self: object) -> dict[str, Any]:
+        memo = self.__dict__
+        return {name: memo[name] for name in names if name in memo}
+
+    setattr(cls, "__getstate__", __getstate__)  # noqa: B010
+
+
+_FIELDS = {cls: tuple(field.name for field in dataclasses.fields(cls)) for cls in VALUES}
+
+
+def digest(value: object) -> str:
+    """The digest of a model object's whole content: its class and every field, a model object
+    among them by its own digest (so a tag's is made from its operations' at once). Made once
+    per object, and kept (pickled with it: see :mod:`generator.journal`)."""
+    memo = value.__dict__
+    found: str | None = memo.get("_digest")
+    if found is None:
+        cls = type(value)
+        parts = ", ".join([_digest_part(memo[name]) for name in _FIELDS[cls]])
+        text = f"{cls.__qualname__}({parts})".encode("utf-8", "surrogatepass")
+        found = memo["_digest"] = hashlib.blake2b(text, digest_size=20).hexdigest()
+    return found
+
+
+def _digest_part(value: object) -> str:
+    """A field's value as its object's digest takes it: a model object by its digest, a tuple
+    item by item, a plain value by its ``repr`` (quoted if text, so never taken for a digest)."""
+    if type(value) in _FIELDS:
+        return "#" + digest(value)
+    if type(value) is tuple:
+        return "(" + ", ".join([_digest_part(item) for item in value]) + ",)"
+    return repr(value)
+
 
 for _class in VALUES:
-    _repr_once(_class)
+    _pickled_lean(_class)
 
 
-def build(spec: LoadedSpec, package: str | None = None) -> Api:
-    """The :class:`Api` of a validated spec; :class:`SpecError` when names collide."""
-    return _Builder(spec, package).build()
+def build(spec: LoadedSpec, package: str | None = None, journals: Journals | None = None) -> Api:
+    """The :class:`Api` of a validated spec; :class:`SpecError` when names collide. With
+    ``journals``, operations an earlier run modelled are reused where nothing they read changed
+    (see :mod:`generator.journal`); the caller saves them once the spec is known to be valid."""
+    return _Builder(spec, package, journals or Journals()).build()
+
+
+def _observed(value: Any) -> Any:
+    """A value of the builder's shared state as a journal's read records it: plain values as
+    they are, model objects and document nodes by digest (as bytes, which no plain value is)."""
+    if type(value) in _FIELDS:
+        return b"v" + digest(value).encode()
+    if isinstance(value, tuple):
+        return tuple(map(_observed, value))
+    if isinstance(value, dict | list):
+        return b"j" + hashlib.blake2b(_canonical_json(value), digest_size=20).digest()
+    return value
 
 
 @dataclass
@@ -794,6 +831,7 @@ class _Scope:
 
     what: str
     taken: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Each name given out: the spec name it was given to, and where that was written."""
 
     def claim(self, python_name: str, spec_name: str, pointer: str, builder: _Builder) -> None:
         if python_name in self.taken and self.taken[python_name][0] != spec_name:
@@ -812,23 +850,32 @@ class _Scope:
 
 
 class _Builder:
-    def __init__(self, spec: LoadedSpec, package: str | None) -> None:
+    def __init__(self, spec: LoadedSpec, package: str | None, journals: Journals) -> None:
         self.spec = spec
         self.document = spec.document
         self.package = package
+        self.journals = journals
         self.diagnostics: list[Diagnostic] = []
-        self.named: dict[str, EnumModel | ObjectModel | None] = {}
-        self.named_sources: dict[str, tuple[str, Any]] = {}
-        self.order: list[str] = []
-        self.class_names = _Scope("two schemas share a class name")
-        self.typing_imports: set[str] = set()
-        self.error_statuses: dict[int, dict[str, str]] = {}
-        self.own_error_bodies: dict[int, str] = {}
-        self.shared_responses: dict[tuple[str, str], Response] = {}
+        # The state operations share, journalled (see generator.journal): every read and write
+        # of it while an operation is modelled goes through these tables.
+        self.recorder = Recorder(_observed)
+        table = self.recorder.table
+        self.named: Shared[str, EnumModel | ObjectModel | None] = table("named")
+        self.named_sources: Shared[str, tuple[str, Any]] = table("named_sources")
+        self.order: Shared[str, None] = table("order")
+        """Class names in the order their models were completed."""
+        self.class_names = _Scope("two schemas share a class name", table("class_names"))
+        self.typing_imports: Shared[str, None] = table("typing_imports")
+        self.error_statuses: Shared[int, None] = table("error_statuses")
+        self.error_examples: Shared[tuple[int, str], str] = table("error_examples")
+        """Example values of the required headers of each error status, by status and header."""
+        self.own_error_bodies: Shared[int, str] = table("own_error_bodies")
+        self.shared_responses: Shared[tuple[str, str], Response] = table("shared_responses")
         """Responses written once (``$ref``) and used by many operations, by target and status."""
-        self.auth_params: dict[str, None] = {}
-        self.session_fields: dict[str, SessionField] = {}
+        self.auth_params: Shared[str, None] = table("auth_params")
+        self.session_fields: Shared[str, SessionField] = table("session_fields")
         self.schemes = self._security_schemes()
+        self.outside_paths: bytes | None = None
 
     def build(self) -> Api:
         document = self.document
@@ -865,7 +912,10 @@ class _Builder:
             error_model=error_model,
             error_classes=tuple(
                 dataclasses.replace(
-                    _error_class(status, tuple(self.error_statuses[status].items())),
+                    _error_class(
+                        status,
+                        tuple((h, v) for (s, h), v in self.error_examples.items() if s == status),
+                    ),
                     body=self.own_error_bodies.get(status),
                 )
                 for status in sorted(self.error_statuses)
@@ -875,7 +925,7 @@ class _Builder:
             auth_params=tuple(AuthParam(naming.field(p), p) for p in self.auth_params),
             typing_imports=tuple(
                 sorted(
-                    self.typing_imports
+                    set(self.typing_imports)
                     | {"Any", "ClassVar"}
                     | {
                         "Annotated"
@@ -925,9 +975,7 @@ class _Builder:
                 attributes.claim(naming.snake(tag), tag, jp.join(site.pointer, "tags"), self)
                 grouped[tag] = []
                 method_scopes[tag] = _Scope(f"two operations of tag {tag!r} share a method name")
-            operation = self._operation(
-                site.path, site.method, site.pointer, site.operation, site.path_item, tag
-            )
+            operation = self._operation_at(site, tag)
             method_scopes[tag].claim(
                 operation.name, operation.operation_id, jp.join(site.pointer, "operationId"), self
             )
@@ -945,6 +993,40 @@ class _Builder:
             )
             for name in ordered
         )
+
+    def _operation_at(self, site: OperationSite, tag: str) -> Operation:
+        """The operation at ``site``: from the journals when its key is known there and each read
+        its journal recorded finds the same, else modelled (and journalled)."""
+        key = self._journal_key(site)
+        entry = self.journals.find(key) if key is not None else None
+        if entry is not None and self.recorder.answers(entry):
+            self.recorder.replay(entry)
+        else:
+            with self.recorder.recording() as journal:
+                operation = self._operation(
+                    site.path, site.method, site.pointer, site.operation, site.path_item, tag
+                )
+            entry = Entry(tuple(journal.reads.items()), tuple(journal.writes.items()), operation)
+            for value in (operation, *journal.writes.values()):
+                if type(value) in _FIELDS:
+                    digest(value)  # kept with it, for the fragments' keys of later runs
+        if key is not None:
+            self.journals.use(key, entry)
+        return entry.operation  # type: ignore[no-any-return]
+
+    def _journal_key(self, site: OperationSite) -> bytes | None:
+        """What modelling the operation at ``site`` reads of the document: its path item and all
+        but ``paths``. None (never journalled) without journals, or for a path item that refers
+        into ``paths``, which its key would not hold."""
+        if not self.journals.active:
+            return None
+        item = _canonical_json(site.path_item)
+        if b'"#/paths' in item:
+            return None
+        if self.outside_paths is None:
+            rest = {key: value for key, value in self.document.items() if key != "paths"}
+            self.outside_paths = _canonical_json([self.package, rest])
+        return self.journals.key(self.outside_paths, repr((site.path, site.method)).encode(), item)
 
     def _operation(
         self,
@@ -1107,7 +1189,9 @@ class _Builder:
         headers = [
             (s.wire_name, self.session_fields[s.session_attribute].example)
             for s in schemes
-            if s.location == "header" and s.session_attribute in self.session_fields
+            if s.location == "header"
+            and s.session_attribute is not None
+            and s.session_attribute in self.session_fields
         ]
         headers += [
             (p.wire_name, value(p)) for p in parameters if p.location == "header" and p.example
@@ -1242,10 +1326,10 @@ class _Builder:
         if status.isdigit() and status[0] in "45":
             if response.get("x-error-schema") is False and body is not None:
                 self.own_error_bodies.setdefault(int(status), body.plain)
-            examples = self.error_statuses.setdefault(int(status), {})
+            self.error_statuses.setdefault(int(status), None)
             for header in headers:
                 if header.required and header.example is not None:
-                    examples.setdefault(header.wire_name, header.example)
+                    self.error_examples.setdefault((int(status), header.wire_name), header.example)
             error_class = _error_class(int(status)).name
         alternate = response.get("x-alternate-hosts")
         return Response(
@@ -1347,7 +1431,7 @@ class _Builder:
         else:
             model = self._object(class_name, wire_name, schema, pointer)
         self.named[class_name] = model
-        self.order.append(class_name)
+        self.order[class_name] = None
         return class_name
 
     def _enum(
@@ -1473,7 +1557,7 @@ class _Builder:
 
     def _integral(self, integer: TypeRef) -> TypeRef:
         """An integer type that also takes JSON numbers with no fractional part (``3.0``)."""
-        self.typing_imports.add("Annotated")
+        self.typing_imports["Annotated"] = None
         return dataclasses.replace(
             integer,
             annotation=f"Annotated[{integer.annotation}, Integral]",
@@ -1482,13 +1566,13 @@ class _Builder:
 
     def _base_type(self, schema: dict[str, Any], kind: Any, pointer: str) -> TypeRef:
         if "const" in schema:
-            self.typing_imports.add("Literal")
+            self.typing_imports["Literal"] = None
             value = schema["const"]
             return TypeRef(
                 f"Literal[{value!r}]", f"always {json.dumps(value)}", choices=(json.dumps(value),)
             )
         if "enum" in schema:
-            self.typing_imports.add("Literal")
+            self.typing_imports["Literal"] = None
             values = ", ".join(repr(v) for v in schema["enum"])
             return TypeRef(
                 f"Literal[{values}]",
@@ -1533,7 +1617,7 @@ class _Builder:
                     f"dictionary of string to {value.label}",
                     hint=f"dict[str, {value.plain}]",
                 )
-        self.typing_imports.add("Any")
+        self.typing_imports["Any"] = None
         label = "object" if kind == "object" else "any JSON value"
         return TypeRef("dict[str, Any]" if kind == "object" else "Any", label)
 
@@ -1541,7 +1625,7 @@ class _Builder:
         """``inner`` as a type argument, its constraints carried in ``Annotated``."""
         if not inner.constraints:
             return inner.annotation
-        self.typing_imports.add("Annotated")
+        self.typing_imports["Annotated"] = None
         rules = ", ".join(f"{c.keyword}={c.value}" for c in inner.constraints)
         return f"Annotated[{inner.annotation}, Field({rules})]"
 

@@ -15,6 +15,7 @@ from generator import fork
 from generator.diagnostics import Diagnostic, SpecError, has_errors
 from generator.format import formats, start_formatting
 from generator.fragments import Fragments
+from generator.journal import Journals
 from generator.load import LoadedSpec, load
 from generator.model import Api, build
 from generator.render import compile_templates, render
@@ -43,15 +44,17 @@ def check_spec(spec: Path, package: str | None = None) -> tuple[Api, list[Diagno
 def _checked(
     spec: Path, package: str | None, then: Callable[[Api], T]
 ) -> tuple[tuple[Api, T], list[Diagnostic], LoadedSpec]:
-    """Load, then validate beside the rest: the model is built, and ``then`` done with it, while
-    the validator (in a forked process, for a large spec) makes up its mind; both are used only
-    if the spec is valid. Work on an invalid spec may fail in any way; the verdict wins."""
+    """Load, then validate beside the rest: the model is built (with the operations journalled
+    by earlier runs), and ``then`` done with it, while the validator (in a forked process, for a
+    large spec) makes up its mind; both are used, and the journals kept, only if the spec is
+    valid. Work on an invalid spec may fail in any way; the verdict wins."""
     loaded = load(spec)
     verdict = _validate_beside(loaded)
+    journals = Journals.of(spec)
     done: tuple[Api, T] | None = None
     failure: BaseException | None = None
     try:
-        api = build(loaded, package)
+        api = build(loaded, package, journals)
         done = (api, then(api))
     except Exception as exc:
         failure = exc
@@ -63,6 +66,7 @@ def _checked(
     if failure is not None:
         raise failure
     assert done is not None
+    journals.save()
     return done, diagnostics, loaded
 
 

@@ -29,12 +29,11 @@ def _allowed(hint: object) -> bool:
 
 
 @pytest.mark.parametrize("cls", model.VALUES, ids=lambda cls: cls.__name__)
-def test_a_model_value_holds_only_what_its_repr_shows(cls: type) -> None:
-    """The key of a fragment is the ``repr`` of its arguments: every field of every class that
-    may key one is plain, a tuple, or such a class again, and shows in the ``repr``."""
+def test_a_model_value_holds_only_plain_values_tuples_and_model_values(cls: type) -> None:
+    """The key of a fragment is the digest of its arguments' fields: every field of every class
+    that may key one is plain, a tuple, or such a class again, so the digest holds it all."""
     hints = typing.get_type_hints(cls, vars(model))
     for field in dataclasses.fields(cls):
-        assert field.repr, f"{cls.__name__}.{field.name} is left out of the repr"
         assert _allowed(hints[field.name]), f"{cls.__name__}.{field.name}: {hints[field.name]}"
     assert cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
 
@@ -145,26 +144,45 @@ def test_a_changed_template_changes_every_key(spec: Path, tmp_path: Path) -> Non
     assert before.salt != after.salt
 
 
-def test_the_kept_repr_is_the_dataclass_repr() -> None:
-    """Model values keep their ``repr`` once made (the fragments' keys); it is the text a plain
-    frozen dataclass with the same fields would give, for every object of a built API."""
-    api = build(load(SPEC))
-    twins = {
-        cls: dataclasses.make_dataclass(
-            cls.__qualname__, [(f.name, f.type) for f in dataclasses.fields(cls)], frozen=True
-        )
-        for cls in model.VALUES
-    }
-    seen = 0
+def _model_values(api: model.Api) -> list[object]:
+    """Every model object of ``api``, parents before their parts."""
+    found: list[object] = []
     stack: list[object] = [*api.tags, *api.all_models, api.examples]
     while stack:
         value = stack.pop()
         if isinstance(value, tuple):
             stack.extend(value)
-        elif type(value) in twins:
-            fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-            assert repr(value) == repr(twins[type(value)](**fields))
-            assert repr(value) is repr(value)  # kept, not made again
-            stack.extend(fields.values())
-            seen += 1
-    assert seen > 100
+        elif type(value) in model.VALUES:
+            found.append(value)
+            stack.extend(getattr(value, f.name) for f in dataclasses.fields(value))  # type: ignore[arg-type]
+    return found
+
+
+def test_a_digest_is_the_same_whichever_part_is_digested_first() -> None:
+    """Digests are kept per object, a parent's made from its parts': the same whether the parts
+    were digested before (bottom up) or while digesting the parent (top down)."""
+    top_down = _model_values(build(load(SPEC)))
+    bottom_up = _model_values(build(load(SPEC)))
+    assert len(top_down) > 100
+    first = [model.digest(value) for value in top_down]
+    second = [model.digest(value) for value in reversed(bottom_up)][::-1]
+    assert first == second
+
+
+def test_a_digest_changes_with_any_field_at_any_depth() -> None:
+    api = build(load(SPEC))
+    for value in _model_values(api):
+        for f in dataclasses.fields(value):  # type: ignore[arg-type]
+            old = getattr(value, f.name)
+            if isinstance(old, str):
+                changed = dataclasses.replace(value, **{f.name: old + "x"})  # type: ignore[type-var]
+                assert model.digest(changed) != model.digest(value), f"{value!r}.{f.name}"
+    tag = api.tags[0]
+    first = dataclasses.replace(tag.operations[0], summary=tag.operations[0].summary + " ")
+    changed_tag = dataclasses.replace(tag, operations=(first, *tag.operations[1:]))
+    assert model.digest(changed_tag) != model.digest(tag)
+    # a text that looks like a digest is still text
+    operation = tag.operations[0]
+    assert model.digest(dataclasses.replace(operation, summary="#" + model.digest(operation))) != (
+        model.digest(operation)
+    )
