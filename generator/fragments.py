@@ -4,10 +4,10 @@ A template writes ``{{ cached(tags.server_class, tag, options) }}`` where it wou
 ``{{ tags.server_class(tag, options) }}``. The macro's text is kept in the cache folder under a
 digest of everything it can depend on: the macro, the source of every template and of the
 generator (the filters are its code), the package versions that shape output, the escaping in
-force, and the ``repr`` of its arguments. That is all: a macro from a module imported without
+force, and the content of its arguments. That is all: a macro from a module imported without
 context (``{% import "_macros/x.jinja" as x %}``) sees its arguments and nothing of the render
-context, and filters are pure functions. Arguments are restricted to values whose ``repr`` is
-their whole content (see :func:`content`): frozen model dataclasses, tuples and plain values.
+context, and filters are pure functions. Arguments are restricted to values whose content can be
+told whole (see :func:`content`): frozen model dataclasses, tuples and plain values.
 
 Each spec has one store, rewritten after a run with just the fragments that run used (so it never
 grows with old versions). A store that cannot be read is a cold start, never an error.
@@ -37,9 +37,9 @@ _VALUES = frozenset(model.VALUES)
 
 
 def content(value: object) -> str:
-    """What a value a fragment may be keyed by holds: its ``repr``, or for a model object the
-    digest of its ``repr`` (made once per object: a tag's is its operations' too).
-    :class:`TypeError` for any other value (an object whose ``repr`` leaves something out could
+    """What a value a fragment may be keyed by holds: its ``repr``, or for a model object its
+    digest (:func:`generator.model.digest`: made once per object, a tag's from its operations').
+    :class:`TypeError` for any other value (an object whose content cannot be told whole could
     make two inputs share a fragment)."""
     if isinstance(value, tuple):
         return "(" + ", ".join(map(content, value)) + ",)"
@@ -117,11 +117,13 @@ class Fragments:
     fragment is asked for (before rendering forks, so that every worker shares it) and
     rewritten once, by the rendering parent, with just the fragments this run used.
 
-    Keying a fragment costs the ``repr`` of its arguments (about 0.2 s of CPU for 1,000
-    operations). The first run of a spec on a cache folder (a fresh clone's, as in CI) has no
-    fragments to find and no reason to think there will be a next run: it only leaves an empty
-    store, and fragments are kept from the next run of that spec on. Without a store, or for
-    such a first run, every fragment is rendered afresh (its arguments still checked)."""
+    Keying a fragment costs the digests of its arguments: about 0.2 s of CPU for 1,000
+    operations modelled afresh, next to nothing for those the journals kept (they keep their
+    digests: see :mod:`generator.journal`). The first run of a spec on a cache folder (a fresh
+    clone's, as in CI) has no fragments to find and no reason to think there will be a next
+    run: it only leaves an empty store, and fragments are kept from the next run of that spec
+    on. Without a store, or for such a first run, every fragment is rendered afresh (its
+    arguments still checked)."""
 
     def __init__(self, file: Path | None = None, salt: bytes = b"") -> None:
         self.file = file

@@ -66,6 +66,19 @@ def test_an_edited_operation_is_modelled_again_and_the_rest_reused(seed_spec: Pa
     assert _reused(after) == everything - len(after.made)
 
 
+def test_what_an_edit_leaves_as_it_was_keeps_the_others_reused(seed_spec: Path) -> None:
+    """The first operation writes what the rest read (the session field it registers, the shared
+    responses it models first); a summary edit changes none of that, so only it is remodelled."""
+    _run(seed_spec)
+    everything = len(_run(seed_spec).used)
+    path_file = seed_spec.parent / "paths" / "dialer" / "mark-call-for-finishing.yaml"
+    path_file.write_text(path_file.read_text().replace("summary: ", "summary: Edited. ", 1))
+    after = _run(seed_spec)
+    assert len(after.made) == 1 and _reused(after) == everything - 1
+    (edited,) = after.made.values()
+    assert {"session_fields", "shared_responses"} <= {name for (name, _), _ in edited.writes}
+
+
 def test_a_component_edit_reaches_every_operation(seed_spec: Path) -> None:
     _run(seed_spec)
     _run(seed_spec)
