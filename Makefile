@@ -15,11 +15,13 @@ $(STAMP): pyproject.toml
 	touch $@
 
 # The generator's bytecode, compiled as pip compiles an installed package's (this one is installed
-# editable, and with PYTHONDONTWRITEBYTECODE set Python would compile it afresh on every run).
+# editable, and with PYTHONDONTWRITEBYTECODE set Python would compile it afresh on every run), and
+# its templates', so that a first run on an empty cache folder does not compile them either.
 BYTECODE := generator/__pycache__/.compiled
 
-$(BYTECODE): $(STAMP) $(wildcard generator/*.py)
+$(BYTECODE): $(STAMP) $(wildcard generator/*.py) $(shell find templates -type f)
 	$(PY) -m compileall -q generator
+	$(PY) -c 'import generator.config as c, generator.render as r; r.compile_at_setup([c.BUILTIN_TEMPLATES])'
 	touch $@
 
 generate: $(STAMP) $(BYTECODE)

@@ -52,14 +52,42 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     return env
 
 
+COMPILED_AT_SETUP = Path(__file__).resolve().parent / "__pycache__" / "templates"
+"""Templates compiled when the generator is set up (``make``, as Python modules are compiled
+when a package is installed): where the cache folder has not compiled a template, it is read
+from here."""
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept in the user's cache folder, else those compiled at set-up (each
+    keyed by the template's file and checked against its source, so a stale one is not used)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.at_setup = jinja2.FileSystemBytecodeCache(str(COMPILED_AT_SETUP))
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        super().load_bytecode(bucket)
+        if bucket.code is None:
+            self.at_setup.load_bytecode(bucket)
+
+
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept in the user's cache folder (keyed by each template's source)."""
     folder = cache_folder() / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return _CompiledTemplates(folder)
+
+
+def compile_at_setup(template_dirs: Sequence[Path]) -> None:
+    """Compile every template of ``template_dirs`` into :data:`COMPILED_AT_SETUP`."""
+    COMPILED_AT_SETUP.mkdir(parents=True, exist_ok=True)
+    env = environment(template_dirs)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(COMPILED_AT_SETUP))
+    for name in env.list_templates(filter_func=lambda name: name.endswith(SUFFIX)):
+        env.get_template(name)
 
 
 Finisher = Callable[[str, str], Callable[[], str]]

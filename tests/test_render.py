@@ -15,6 +15,7 @@ import jinja2
 import pytest
 
 from generator import format as format_module
+from generator import render as render_module
 from generator.format import TemplateBug, format_file
 from generator.load import load
 from generator.model import Api, build
@@ -219,3 +220,29 @@ def test_code_examples_in_the_html_page_are_escaped(tmp_path: Path) -> None:
     html = generate(tmp_path / "spec" / "openapi.yaml", [TEMPLATES]).files["docs/index.html"]
     assert b"<img" not in html
     assert b"--data &#39;{&#34;&lt;img src=x onerror=alert(1)&gt;&#34;" in html
+
+
+def test_templates_compiled_at_setup_spare_a_first_run_compiling_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``make`` compiles the templates as Python compiles modules at install: a first run on an
+    empty cache folder reads them; a template edited since is compiled afresh."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    monkeypatch.setattr(render_module, "COMPILED_AT_SETUP", tmp_path / "compiled")
+    render_module.compile_at_setup([templates])
+    monkeypatch.setenv("ICWS_CODEGEN_CACHE", str(tmp_path / "empty-cache"))
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str, *rest: object) -> object:
+        compiled.append(name)
+        return original(self, source, name, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    render_module.compile_templates([templates])
+    assert compiled == []
+    edited = templates / "README.md.jinja"
+    edited.write_text(edited.read_text() + "\n")
+    render_module.compile_templates([templates])
+    assert compiled == ["README.md.jinja"]
