@@ -9,17 +9,11 @@ context (``{% import "_macros/x.jinja" as x %}``) sees its arguments and nothing
 context, and filters are pure functions. Arguments are restricted to values whose content can be
 told whole (see :func:`content`): frozen model dataclasses, tuples and plain values.
 
-Each spec has one store, rewritten after a run with just the fragments that run used (so it never
-grows with old versions). A store that cannot be read is a cold start, never an error.
+Each spec has one store of fragments (see :mod:`generator.store`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import os
-import pickle
-import tempfile
 import weakref
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,7 +22,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator import fingerprint, model
+from generator import model
+from generator.store import Store
 
 FOLDER = "fragments"
 
@@ -108,39 +103,22 @@ def _pure(macro: jinja2.runtime.Macro) -> bool:
     return known
 
 
-Usage = tuple[set[bytes], dict[bytes, tuple[str, bool]]]
-"""What one process did with the fragments: the keys it found, and the fragments it made."""
-
-
 class Fragments:
-    """The fragments of one spec's outputs: one store in the cache folder, read when the first
-    fragment is asked for (before rendering forks, so that every worker shares it) and
-    rewritten once, by the rendering parent, with just the fragments this run used.
+    """The fragments of one spec's outputs, kept in a :class:`~generator.store.Store` (read
+    before rendering forks, so that every worker shares it; saved by the rendering parent).
 
     Keying a fragment costs the digests of its arguments: about 0.2 s of CPU for 1,000
     operations modelled afresh, next to nothing for those the journals kept (they keep their
-    digests: see :mod:`generator.journal`). The first run of a spec on a cache folder (a fresh
-    clone's, as in CI) has no fragments to find and no reason to think there will be a next
-    run: it only leaves an empty store, and fragments are kept from the next run of that spec
-    on. Without a store, or for such a first run, every fragment is rendered afresh (its
-    arguments still checked)."""
+    digests: see :mod:`generator.journal`). For a spec's first run on a cache folder, which
+    keeps nothing, or without a store, every fragment is rendered afresh (its arguments still
+    checked)."""
 
-    def __init__(self, file: Path | None = None, salt: bytes = b"") -> None:
-        self.file = file
-        self.salt = salt
-        self.old: dict[bytes, tuple[str, bool]] | None = None
-        self.found: set[bytes] = set()
-        self.made: dict[bytes, tuple[str, bool]] = {}
+    def __init__(self, store: Store[tuple[str, bool]] | None = None) -> None:
+        self.store: Store[tuple[str, bool]] = store or Store()
 
     @classmethod
     def of(cls, spec: Path, template_dirs: Sequence[Path]) -> Fragments:
-        """The store of ``spec``'s fragments; a first run gets a store that keeps nothing."""
-        name = hashlib.sha256(str(spec.resolve()).encode()).hexdigest()[:32]
-        file = fingerprint.cache_folder() / FOLDER / f"{name}.pickle"
-        if not file.exists():
-            _dump({}, file)
-            return cls()
-        return cls(file, fingerprint.sources_digest(template_dirs))
+        return cls(Store.of(FOLDER, spec, template_dirs))
 
     @jinja2.pass_eval_context
     def cached(self, eval_context: jinja2.nodes.EvalContext, macro: Any, *args: Any) -> str:
@@ -151,63 +129,18 @@ class Fragments:
                 f"cached(): {macro!r} is not a macro from a module imported without context "
                 "(only such a macro's output depends on its arguments alone)"
             )
-        if self.file is None:
+        if not self.store.active:
             _check(args)
             return macro(eval_context, *args)
-        key = hashlib.blake2b(
-            b"%s\0%s\0%s\0%d\0%s"
-            % (
-                self.salt,
-                macro._func.__code__.co_filename.encode(),
-                macro.name.encode(),
-                eval_context.autoescape,
-                content(args).encode("utf-8", "surrogatepass"),
-            ),
-            digest_size=20,
-        ).digest()
-        found = self.made.get(key) or self.read().get(key)
+        key = self.store.key(
+            macro._func.__code__.co_filename.encode(),
+            macro.name.encode(),
+            b"%d" % eval_context.autoescape,
+            content(args).encode("utf-8", "surrogatepass"),
+        )
+        found = self.store.get(key)
         if found is None:
             text = macro(eval_context, *args)
-            found = self.made[key] = (str(text), isinstance(text, Markup))
-        else:
-            self.found.add(key)
+            found = (str(text), isinstance(text, Markup))
+        self.store.keep(key, found)
         return Markup(found[0]) if found[1] else found[0]
-
-    def read(self) -> dict[bytes, tuple[str, bool]]:
-        """The last run's fragments (read once; none when unreadable: a cold start)."""
-        if self.old is None:
-            self.old = {}
-            if self.file is not None:
-                with contextlib.suppress(Exception):  # cut short, or not ours
-                    with open(self.file, "rb") as handle:
-                        stored = pickle.load(handle)
-                    self.old = stored if isinstance(stored, dict) else {}
-        return self.old
-
-    def usage(self) -> Usage:
-        """What this process did, to hand to :meth:`merge` in the parent."""
-        return self.found, self.made
-
-    def merge(self, usage: Usage) -> None:
-        found, made = usage
-        self.found |= found
-        self.made.update(made)
-
-    def save(self) -> None:
-        """Keep the fragments this run used, if they are not those of the last run."""
-        if self.file is None:
-            return
-        old = self.read()
-        kept = {key: old[key] for key in self.found if key in old}
-        if not self.made and len(kept) == len(old):
-            return
-        _dump(kept | self.made, self.file)
-
-
-def _dump(value: object, file: Path) -> None:
-    """Pickle ``value`` into ``file`` atomically; best effort."""
-    with contextlib.suppress(OSError):
-        file.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=file.parent, delete=False) as handle:
-            pickle.dump(value, handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, file)

@@ -11,31 +11,23 @@ journal by the operation's key; when every recorded read finds the same again, i
 writes and takes the operation from the store instead of modelling it (modelling is
 deterministic: the same document and the same reads make the same operation and writes).
 
-A read is answered by the value found (by content: model objects by the digest of their
-``repr``, which is their whole content). An entry written outside any journal (from the
+A read is answered by the value found (by content: model objects by their digest, made from
+all their fields). An entry written outside any journal (from the
 components, before the operations) is answered :data:`GLOBAL` instead, at no cost: every key
 holds the document outside ``paths``, so such entries are the same whenever a key matches.
 
-Each spec has one store in the cache folder: an append-only file of pickled journals, compacted
-to the journals a run used once they are fewer than half of it. A store that cannot be read is a
-cold start. The first run of a spec on a cache folder (a fresh clone's, as in CI) records nothing:
-it leaves an empty store, and operations are journalled from the next run of that spec on.
+Each spec has one store of journals (see :mod:`generator.store`), keyed by operation.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import os
-import pickle
 from collections.abc import Callable, Hashable, ItemsView, Iterator, KeysView, ValuesView
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from generator import fingerprint
-
 FOLDER = "operations"
+"""The cache folder's folder of journals."""
 
 GLOBAL = b"global"
 """What a read finds in an entry written outside any journal."""
@@ -208,85 +200,3 @@ class Shared(dict[K, V], Generic[K, V]):
 
     def __reduce__(self) -> Any:
         raise TypeError("shared builder state is not pickled")
-
-
-class Journals:
-    """One spec's store of journals: read once, appended to with the journals this run made."""
-
-    def __init__(self, file: Path | None = None, salt: bytes = b"") -> None:
-        self.file = file
-        self.salt = salt
-        self.old: dict[bytes, Entry] | None = None
-        self.stored = 0
-        """Journals in the file, superseded ones included."""
-        self.damaged = False
-        """Whether the file held something it could not read (then it is rewritten)."""
-        self.used: set[bytes] = set()
-        self.made: dict[bytes, Entry] = {}
-
-    @classmethod
-    def of(cls, spec: Path) -> Journals:
-        """The store of ``spec``'s journals; a first run gets a store that keeps nothing."""
-        name = hashlib.sha256(str(spec.resolve()).encode()).hexdigest()[:32]
-        file = fingerprint.cache_folder() / FOLDER / f"{name}.pickle"
-        if not file.exists():
-            _write([], file)
-            return cls()
-        return cls(file, fingerprint.sources_digest([]))
-
-    @property
-    def active(self) -> bool:
-        return self.file is not None
-
-    def key(self, *parts: bytes) -> bytes:
-        return hashlib.blake2b(b"\0".join((self.salt, *parts)), digest_size=20).digest()
-
-    def find(self, key: bytes) -> Entry | None:
-        return self.made.get(key) or self._read().get(key)
-
-    def use(self, key: bytes, entry: Entry) -> None:
-        """Note that this run used ``entry`` (found, or made anew) for ``key``."""
-        self.used.add(key)
-        if self._read().get(key) is not entry:
-            self.made[key] = entry
-
-    def _read(self) -> dict[bytes, Entry]:
-        if self.old is None:
-            self.old = {}
-            if self.file is not None:
-                try:
-                    with open(self.file, "rb") as handle:
-                        while True:
-                            try:
-                                batch = pickle.load(handle)
-                            except EOFError:
-                                break
-                            self.stored += len(batch)
-                            self.old.update((k, e) for k, e in batch if isinstance(e, Entry))
-                except Exception:  # cut short, or not ours: what was read before is sound
-                    self.damaged = True
-        return self.old
-
-    def save(self) -> None:
-        """Append the journals this run made; rewrite the store with just those this run used
-        once it holds more than twice as many."""
-        if self.file is None:
-            return
-        old = self._read()
-        if self.damaged or self.stored + len(self.made) > 2 * len(self.used):
-            kept = [(key, self.made.get(key) or old[key]) for key in self.used]
-            _write(kept, self.file)
-        elif self.made:
-            with contextlib.suppress(OSError), open(self.file, "ab") as handle:
-                pickle.dump(list(self.made.items()), handle, pickle.HIGHEST_PROTOCOL)
-
-
-def _write(batch: list[tuple[bytes, Entry]], file: Path) -> None:
-    """Replace ``file`` with one batch of journals, atomically; best effort."""
-    with contextlib.suppress(OSError):
-        file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = file.with_suffix(f".{os.getpid()}.tmp")
-        with open(temporary, "wb") as handle:
-            if batch:
-                pickle.dump(batch, handle, pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, file)

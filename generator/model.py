@@ -23,9 +23,10 @@ import orjson
 from generator import __version__, naming
 from generator import pointer as jp
 from generator.diagnostics import Diagnostic, SpecError, error
-from generator.journal import Entry, Journals, Recorder, Shared
+from generator.journal import Entry, Recorder, Shared
 from generator.load import LoadedSpec
 from generator.openapi import OperationSite, deref, iter_operations, ref_target
+from generator.store import Store
 
 INT_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
@@ -806,11 +807,13 @@ for _class in VALUES:
     _pickled_lean(_class)
 
 
-def build(spec: LoadedSpec, package: str | None = None, journals: Journals | None = None) -> Api:
+def build(
+    spec: LoadedSpec, package: str | None = None, journals: Store[Entry] | None = None
+) -> Api:
     """The :class:`Api` of a validated spec; :class:`SpecError` when names collide. With
     ``journals``, operations an earlier run modelled are reused where nothing they read changed
     (see :mod:`generator.journal`); the caller saves them once the spec is known to be valid."""
-    return _Builder(spec, package, journals or Journals()).build()
+    return _Builder(spec, package, journals or Store()).build()
 
 
 def _observed(value: Any) -> Any:
@@ -850,7 +853,7 @@ class _Scope:
 
 
 class _Builder:
-    def __init__(self, spec: LoadedSpec, package: str | None, journals: Journals) -> None:
+    def __init__(self, spec: LoadedSpec, package: str | None, journals: Store[Entry]) -> None:
         self.spec = spec
         self.document = spec.document
         self.package = package
@@ -998,7 +1001,7 @@ class _Builder:
         """The operation at ``site``: from the journals when its key is known there and each read
         its journal recorded finds the same, else modelled (and journalled)."""
         key = self._journal_key(site)
-        entry = self.journals.find(key) if key is not None else None
+        entry = self.journals.get(key) if key is not None else None
         if entry is not None and self.recorder.answers(entry):
             self.recorder.replay(entry)
         else:
@@ -1011,7 +1014,7 @@ class _Builder:
                 if type(value) in _FIELDS:
                     digest(value)  # kept with it, for the fragments' keys of later runs
         if key is not None:
-            self.journals.use(key, entry)
+            self.journals.keep(key, entry)
         return entry.operation  # type: ignore[no-any-return]
 
     def _journal_key(self, site: OperationSite) -> bytes | None:

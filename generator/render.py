@@ -23,8 +23,9 @@ import jinja2
 
 from generator import fork
 from generator.fingerprint import cache_folder
-from generator.fragments import Fragments, Usage
+from generator.fragments import Fragments
 from generator.model import Api
+from generator.store import Usage
 
 SUFFIX = ".jinja"
 LINE_LENGTH = 100
@@ -138,7 +139,7 @@ def render(
         outputs = _render_jobs(env, api, jobs, finish)
     else:
         outputs = _render_forked(env, api, jobs, workers, finish, fragments)
-    fragments.save()
+    fragments.store.save()
     return outputs
 
 
@@ -194,7 +195,7 @@ def _render_forked(
     ordered = sorted(jobs, key=lambda j: -j.weight)
     for name in {job.template for job in jobs}:
         env.get_template(name)  # compiled once, here, before the children are forked
-    fragments.read()  # likewise
+    fragments.store.read()  # likewise
     counter = multiprocessing.get_context("fork").Value("l", 0)
 
     def take_jobs() -> dict[str, str]:
@@ -208,15 +209,15 @@ def _render_forked(
             job = ordered[index]
             pending[job.path] = finish(job.path, _render_one(env, api, job))
 
-    def take_jobs_beside() -> tuple[dict[str, str], Usage]:
-        return take_jobs(), fragments.usage()
+    def take_jobs_beside() -> tuple[dict[str, str], Usage[tuple[str, bool]]]:
+        return take_jobs(), fragments.store.usage()
 
     children = [fork.beside(take_jobs_beside) for _ in range(workers - 1)]
     outputs = take_jobs()
     for child in children:
         done, usage = child() or ({}, (set(), {}))
         outputs.update(done)
-        fragments.merge(usage)
+        fragments.store.merge(usage)
     missing = [job for job in jobs if job.path not in outputs]
     outputs.update(_render_jobs(env, api, missing, finish))
     return {job.path: outputs[job.path] for job in jobs}

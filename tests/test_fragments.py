@@ -15,6 +15,7 @@ from generator.fragments import Fragments, content
 from generator.load import load
 from generator.model import build
 from generator.render import render
+from generator.store import Store
 from tests.conftest import ROOT, SPEC, TEMPLATES
 
 PLAIN = {str, int, float, bool, type(None)}
@@ -78,9 +79,9 @@ def _environment(fragments: Fragments) -> jinja2.Environment:
     return env
 
 
-@pytest.mark.parametrize("fragments", [Fragments(), Fragments(Path("unused"), b"salt")])
+@pytest.mark.parametrize("fragments", [Fragments(), Fragments(Store(Path("unused"), b"salt"))])
 def test_only_a_macro_that_sees_nothing_but_its_arguments_is_cached(fragments: Fragments) -> None:
-    fragments.old = {}
+    fragments.store.old = {}
     env = _environment(fragments)
     assert env.get_template("pure.jinja").render(api="A") == "[a]"
     for name in ("own.jinja", "with.jinja"):
@@ -96,41 +97,46 @@ def spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "spec" / "openapi.yaml"
 
 
+def _found(fragments: Fragments) -> set[bytes]:
+    """The keys of the fragments a render took from the store."""
+    return fragments.store.used - fragments.store.made.keys()
+
+
 def test_fragments_are_kept_from_the_second_run_and_used_when_nothing_they_hold_changed(
     spec: Path,
 ) -> None:
     api = build(load(spec))
     first = Fragments.of(spec, [TEMPLATES])
-    assert first.file is None  # a first run keeps nothing
+    assert not first.store.active  # a first run keeps nothing
     afresh = render(api, [TEMPLATES], fragments=first)
 
     second = Fragments.of(spec, [TEMPLATES])
     assert render(api, [TEMPLATES], fragments=second) == afresh
-    assert second.made and not second.found
+    assert second.store.made and not _found(second)
 
     third = Fragments.of(spec, [TEMPLATES])
     assert render(build(load(spec)), [TEMPLATES], fragments=third) == afresh
-    assert not third.made and third.found == set(second.made)
+    assert not third.store.made and _found(third) == set(second.store.made)
 
     path_file = spec.parent / "paths" / "dialer" / "update-stage.yaml"
     path_file.write_text(path_file.read_text().replace("summary: ", "summary: Edited. ", 1))
     edited = build(load(spec))
     fourth = Fragments.of(spec, [TEMPLATES])
     assert render(edited, [TEMPLATES], fragments=fourth) == render(edited, [TEMPLATES])
-    assert fourth.made, "the edited endpoint's fragments (and its tag's) are made again"
-    assert len(fourth.made) < len(third.found) / 2, "the other fragments are not"
-    assert fourth.found, "they come from the store"
-    assert any("Edited." in text for text, _ in fourth.made.values())
+    assert fourth.store.made, "the edited endpoint's fragments (and its tag's) are made again"
+    assert len(fourth.store.made) < len(_found(third)) / 2, "the other fragments are not"
+    assert _found(fourth), "they come from the store"
+    assert any("Edited." in text for text, _ in fourth.store.made.values())
 
 
 def test_a_store_that_cannot_be_read_is_a_cold_start(spec: Path) -> None:
     api = build(load(spec))
     Fragments.of(spec, [TEMPLATES])
     fragments = Fragments.of(spec, [TEMPLATES])
-    assert fragments.file is not None
-    fragments.file.write_bytes(b"not a pickle")
+    assert fragments.store.file is not None
+    fragments.store.file.write_bytes(b"not a pickle")
     assert render(api, [TEMPLATES], fragments=fragments) == render(api, [TEMPLATES])
-    assert fragments.made and not fragments.found
+    assert fragments.store.made and not _found(fragments)
 
 
 def test_a_changed_template_changes_every_key(spec: Path, tmp_path: Path) -> None:
@@ -141,7 +147,7 @@ def test_a_changed_template_changes_every_key(spec: Path, tmp_path: Path) -> Non
     macros = templates / "_macros" / "docs.jinja"
     macros.write_text(macros.read_text() + "\n{# a comment #}\n")
     after = Fragments.of(spec, [templates])
-    assert before.salt != after.salt
+    assert before.store.salt != after.store.salt
 
 
 def _model_values(api: model.Api) -> list[object]:

@@ -15,9 +15,10 @@ import pytest
 import yaml
 
 from generator.diagnostics import SpecError
-from generator.journal import Journals, Recorder
+from generator.journal import FOLDER, Entry, Recorder
 from generator.load import load
 from generator.model import Api, build
+from generator.store import Store
 from tests.conftest import ROOT
 
 
@@ -29,16 +30,20 @@ def _same(journalled: Api, fresh: Api) -> None:
             assert getattr(journalled, field.name) == getattr(fresh, field.name), field.name
 
 
-def _run(spec: Path) -> Journals:
+def _journals(spec: Path) -> Store[Entry]:
+    return Store.of(FOLDER, spec)
+
+
+def _run(spec: Path) -> Store[Entry]:
     """One journalled build of ``spec`` (checked against a fresh one), its journals saved."""
-    journals = Journals.of(spec)
+    journals = _journals(spec)
     journalled = build(load(spec), None, journals)
     journals.save()
     _same(journalled, build(load(spec)))
     return journals
 
 
-def _reused(journals: Journals) -> int:
+def _reused(journals: Store[Entry]) -> int:
     return len(journals.used) - len(journals.made)
 
 
@@ -164,7 +169,7 @@ def test_what_one_operation_wrote_and_another_read_is_seen(tmp_path: Path) -> No
     with pytest.raises(SpecError) as fresh:
         build(load(spec))
     with pytest.raises(SpecError) as journalled:
-        build(load(spec), None, Journals.of(spec))
+        build(load(spec), None, _journals(spec))
     assert [str(d) for d in journalled.value.diagnostics] == [
         str(d) for d in fresh.value.diagnostics
     ]
@@ -192,8 +197,8 @@ def test_the_store_is_appended_to_and_compacted(seed_spec: Path) -> None:
         sizes.append(journals.file.stat().st_size)
     # Each run appends its new journals; superseded ones are dropped once they outnumber the rest.
     assert any(later < earlier for earlier, later in itertools.pairwise(sizes))
-    assert Journals.of(seed_spec)._read().keys() >= journals.used
-    assert Journals.of(seed_spec).stored <= 2 * everything + len(journals.made)
+    assert _journals(seed_spec).read().keys() >= journals.used
+    assert _journals(seed_spec).stored <= 2 * everything + len(journals.made)
 
 
 def test_a_table_records_first_reads_and_writes_of_an_open_journal() -> None:
