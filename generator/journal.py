@@ -198,5 +198,11 @@ class Shared(dict[K, V], Generic[K, V]):
         self._read_all()
         return super().__len__()
 
-    def __reduce__(self) -> Any:
-        raise TypeError("shared builder state is not pickled")
+    def _unjournalled(self, *args: Any, **kwargs: Any) -> Any:
+        """What a journal could not record (C-level reads of the whole dict, removals): refused,
+        so that new builder code cannot bypass the journals by accident."""
+        raise TypeError(f"the shared table {self.name!r} takes only journalled reads and writes")
+
+    __delitem__ = pop = popitem = clear = update = copy = _unjournalled
+    __or__ = __ror__ = __ior__ = __eq__ = __ne__ = __reduce__ = __reduce_ex__ = _unjournalled
+    __hash__ = None

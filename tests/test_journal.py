@@ -219,3 +219,19 @@ def test_a_table_records_first_reads_and_writes_of_an_open_journal() -> None:
     with recorder.recording() as reader:
         assert table["mine"] == 2
     assert reader.reads == {("t", "mine"): 2}  # written by a journal: read by value
+
+
+def test_a_table_refuses_what_a_journal_could_not_record() -> None:
+    table = Recorder(observe=lambda value: value).table("t")
+    table["a"] = 1
+    for bypass in (
+        lambda: table.pop("a"),
+        lambda: table.update({"b": 2}),
+        lambda: table.copy(),
+        lambda: table == {"a": 1},
+        lambda: table | {"b": 2},
+        lambda: table.clear(),
+    ):
+        with pytest.raises(TypeError, match="journalled reads and writes"):
+            bypass()
+    assert dict.__eq__(table, {"a": 1})
