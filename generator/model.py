@@ -1000,29 +1000,35 @@ class _Builder:
     def _operation_at(self, site: OperationSite, tag: str) -> Operation:
         """The operation at ``site``: from the journals when its key is known there and each read
         its journal recorded finds the same, else modelled (and journalled)."""
+
+        def modelled() -> Operation:
+            return self._operation(
+                site.path, site.method, site.pointer, site.operation, site.path_item, tag
+            )
+
+        if not self.journals.active:  # nothing is kept, so nothing is journalled
+            return modelled()
         key = self._journal_key(site)
         entry = self.journals.get(key) if key is not None else None
-        if entry is not None and self.recorder.answers(entry):
+        if key is not None and entry is not None and self.recorder.answers(entry):
             self.recorder.replay(entry)
-        else:
-            with self.recorder.recording() as journal:
-                operation = self._operation(
-                    site.path, site.method, site.pointer, site.operation, site.path_item, tag
-                )
+            self.journals.keep(key, entry)
+            return entry.operation  # type: ignore[no-any-return]
+        # Journalled even when not kept (no key): its writes must be answered by value.
+        with self.recorder.recording() as journal:
+            operation = modelled()
+        if key is not None:
             entry = Entry(tuple(journal.reads.items()), tuple(journal.writes.items()), operation)
             for value in (operation, *journal.writes.values()):
                 if type(value) in _FIELDS:
                     digest(value)  # kept with it, for the fragments' keys of later runs
-        if key is not None:
             self.journals.keep(key, entry)
-        return entry.operation  # type: ignore[no-any-return]
+        return operation
 
     def _journal_key(self, site: OperationSite) -> bytes | None:
         """What modelling the operation at ``site`` reads of the document: its path item and all
-        but ``paths``. None (never journalled) without journals, or for a path item that refers
-        into ``paths``, which its key would not hold."""
-        if not self.journals.active:
-            return None
+        but ``paths``. None (its journal never kept) for a path item that refers into ``paths``,
+        which its key would not hold."""
         item = _canonical_json(site.path_item)
         if b'"#/paths' in item:
             return None

@@ -235,3 +235,28 @@ def test_a_table_refuses_what_a_journal_could_not_record() -> None:
         with pytest.raises(TypeError, match="journalled reads and writes"):
             bypass()
     assert dict.__eq__(table, {"a": 1})
+
+
+def test_an_operation_whose_journal_is_not_kept_is_still_read_by_value(tmp_path: Path) -> None:
+    """An operation that refers into ``paths`` is modelled every run (its key could not hold
+    what it reads); what it writes is still journalled, so that those who read it see a change."""
+
+    def document(example: str) -> dict[str, Any]:
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": "Refs", "version": "1"},
+            "paths": {
+                "/a": {"post": _operation("first", parameters=[{"$ref": "#/paths/~1b/post/x-p"}])},
+                "/b": {"post": _operation("second", **{"x-p": _session_parameter(example)})},
+                "/c": {"post": _operation("third", parameters=[_session_parameter("unused")])},
+            },
+        }
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(yaml.safe_dump(document("t1")))
+    _run(spec)
+    assert len(_run(spec).used) == 2  # the first is never kept
+    spec.write_text(yaml.safe_dump(document("t2")))
+    after = _run(spec)  # the third's file is as it was; what the first wrote for it is not
+    third = build(load(spec)).operations[2]
+    assert ("token", "t2") in third.example_headers and len(after.made) == 2
