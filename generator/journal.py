@@ -12,9 +12,11 @@ writes and takes the operation from the store instead of modelling it (modelling
 deterministic: the same document and the same reads make the same operation and writes).
 
 A read is answered by the value found (by content: model objects by their digest, made from
-all their fields). An entry written outside any journal (from the
-components, before the operations) is answered :data:`GLOBAL` instead, at no cost: every key
-holds the document outside ``paths``, so such entries are the same whenever a key matches.
+all their fields). An entry written outside any journal (from the components, before the
+operations) is answered :data:`GLOBAL` instead, at no cost: every key holds the document outside
+``paths``, so such entries are the same whenever a key matches. That is why, while journals are
+kept, every operation is journalled, even one whose journal cannot be kept (a path item that
+refers into ``paths``): what it writes must be answered by value too.
 
 Each spec has one store of journals (see :mod:`generator.store`), keyed by operation.
 """
