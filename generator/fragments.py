@@ -32,20 +32,12 @@ _VALUES = frozenset(model.VALUES)
 
 
 def content(value: object) -> str:
-    """What a value a fragment may be keyed by holds: its ``repr``, or for a model object its
-    digest (:func:`generator.model.digest`: made once per object, a tag's from its operations').
-    :class:`TypeError` for any other value (an object whose content cannot be told whole could
-    make two inputs share a fragment)."""
-    if isinstance(value, tuple):
-        return "(" + ", ".join(map(content, value)) + ",)"
-    if type(value) in _VALUES:
-        return model.digest(value)
-    if type(value) in _PLAIN:
-        return repr(value)
-    raise TypeError(
-        f"cached(): a {type(value).__name__} cannot key a fragment; pass model objects, "
-        "tuples and plain values"
-    )
+    """What a value a fragment may be keyed by holds (:func:`generator.model.content`: model
+    objects by their digest, made once per object, a tag's from its operations').
+    :class:`TypeError` for any value but model objects, tuples and plain values (an object whose
+    content cannot be told whole could make two inputs share a fragment)."""
+    _check(value)
+    return model.content(value)
 
 
 _RUNTIME_NAMES = {"concat", "missing", "undefined", "cond_expr_undefined", "environment"}
@@ -53,12 +45,15 @@ _RUNTIME_NAMES = {"concat", "missing", "undefined", "cond_expr_undefined", "envi
 
 
 def _check(value: object) -> None:
-    """:class:`TypeError` where :func:`content` would refuse ``value``, without its cost."""
+    """:class:`TypeError` unless ``value`` is a model object, a plain value or a tuple of them."""
     if isinstance(value, tuple):
         for item in value:
             _check(item)
     elif type(value) not in _VALUES and type(value) not in _PLAIN:
-        content(value)
+        raise TypeError(
+            f"cached(): a {type(value).__name__} cannot key a fragment; pass model objects, "
+            "tuples and plain values"
+        )
 
 
 def _sees_only_its_arguments(macro: jinja2.runtime.Macro, seen: set[int] | None = None) -> bool:

@@ -26,7 +26,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Hashable, ItemsView, Iterator, KeysView, ValuesView
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+from generator.store import Store
 
 FOLDER = "operations"
 """The cache folder's folder of journals."""
@@ -208,3 +211,9 @@ class Shared(dict[K, V], Generic[K, V]):
     __delitem__ = pop = popitem = clear = update = copy = _unjournalled
     __or__ = __ror__ = __ior__ = __eq__ = __ne__ = __reduce__ = __reduce_ex__ = _unjournalled
     __hash__ = None
+
+
+def journals_of(spec: Path) -> Store[Entry]:
+    """The store of ``spec``'s journals; for its first run on a cache folder, one that keeps
+    nothing."""
+    return Store.of(FOLDER, spec)

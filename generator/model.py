@@ -787,19 +787,20 @@ def digest(value: object) -> str:
     found: str | None = memo.get("_digest")
     if found is None:
         cls = type(value)
-        parts = ", ".join([_digest_part(memo[name]) for name in _FIELDS[cls]])
+        parts = ", ".join([content(memo[name]) for name in _FIELDS[cls]])
         text = f"{cls.__qualname__}({parts})".encode("utf-8", "surrogatepass")
         found = memo["_digest"] = hashlib.blake2b(text, digest_size=20).hexdigest()
     return found
 
 
-def _digest_part(value: object) -> str:
-    """A field's value as its object's digest takes it: a model object by its digest, a tuple
-    item by item, a plain value by its ``repr`` (quoted if text, so never taken for a digest)."""
+def content(value: object) -> str:
+    """A value as a digest takes it (a model object's field, or a fragment's argument): a model
+    object by its digest, a tuple item by item, a plain value by its ``repr`` (quoted if text,
+    so never taken for a digest)."""
     if type(value) in _FIELDS:
         return "#" + digest(value)
     if type(value) is tuple:
-        return "(" + ", ".join([_digest_part(item) for item in value]) + ",)"
+        return "(" + ", ".join([content(item) for item in value]) + ",)"
     return repr(value)
 
 

@@ -15,12 +15,10 @@ from generator import fork
 from generator.diagnostics import Diagnostic, SpecError, has_errors
 from generator.format import formats, start_formatting
 from generator.fragments import Fragments
-from generator.journal import FOLDER as JOURNALS
-from generator.journal import Entry
+from generator.journal import journals_of
 from generator.load import LoadedSpec, load
 from generator.model import Api, build
 from generator.render import compile_templates, render
-from generator.store import Store
 from generator.validate import validate
 from generator.write import with_manifest
 
@@ -52,7 +50,7 @@ def _checked(
     valid. Work on an invalid spec may fail in any way; the verdict wins."""
     loaded = load(spec)
     verdict = _validate_beside(loaded)
-    journals: Store[Entry] = Store.of(JOURNALS, spec)
+    journals = journals_of(spec)
     done: tuple[Api, T] | None = None
     failure: BaseException | None = None
     try:

@@ -85,10 +85,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 def compile_at_setup(template_dirs: Sequence[Path]) -> None:
     """Compile every template of ``template_dirs`` into :data:`COMPILED_AT_SETUP`."""
     COMPILED_AT_SETUP.mkdir(parents=True, exist_ok=True)
-    env = environment(template_dirs)
-    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(COMPILED_AT_SETUP))
-    for name in env.list_templates(filter_func=lambda name: name.endswith(SUFFIX)):
-        env.get_template(name)
+    compile_templates(template_dirs, into=jinja2.FileSystemBytecodeCache(str(COMPILED_AT_SETUP)))
 
 
 Finisher = Callable[[str, str], Callable[[], str]]
@@ -143,11 +140,17 @@ def render(
     return outputs
 
 
-def compile_templates(template_dirs: Sequence[Path], share: int = 0, shares: int = 1) -> None:
-    """Compile the templates into the cache folder (see :func:`_bytecode_cache`), so that
-    rendering starts at once: done beside loading and modelling, for a cold cache. With
-    ``shares``, only every ``shares``-th template (by size) from ``share`` on."""
+def compile_templates(
+    template_dirs: Sequence[Path],
+    share: int = 0,
+    shares: int = 1,
+    into: jinja2.BytecodeCache | None = None,
+) -> None:
+    """Compile the templates into the cache folder (see :func:`_bytecode_cache`), or ``into``
+    another, so that rendering starts at once: done beside loading and modelling, for a cold
+    cache. With ``shares``, only every ``shares``-th template (by size) from ``share`` on."""
     env = environment(template_dirs)
+    env.bytecode_cache = into or env.bytecode_cache
     names = env.list_templates(filter_func=lambda name: name.endswith(SUFFIX))
     assert env.loader is not None
     sizes = {name: len(env.loader.get_source(env, name)[0]) for name in names}

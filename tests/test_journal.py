@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from generator.diagnostics import SpecError
-from generator.journal import FOLDER, Entry, Recorder
+from generator.journal import Entry, Recorder, journals_of
 from generator.load import load
 from generator.model import Api, build
 from generator.store import Store
@@ -30,13 +30,9 @@ def _same(journalled: Api, fresh: Api) -> None:
             assert getattr(journalled, field.name) == getattr(fresh, field.name), field.name
 
 
-def _journals(spec: Path) -> Store[Entry]:
-    return Store.of(FOLDER, spec)
-
-
 def _run(spec: Path) -> Store[Entry]:
     """One journalled build of ``spec`` (checked against a fresh one), its journals saved."""
-    journals = _journals(spec)
+    journals = journals_of(spec)
     journalled = build(load(spec), None, journals)
     journals.save()
     _same(journalled, build(load(spec)))
@@ -169,7 +165,7 @@ def test_what_one_operation_wrote_and_another_read_is_seen(tmp_path: Path) -> No
     with pytest.raises(SpecError) as fresh:
         build(load(spec))
     with pytest.raises(SpecError) as journalled:
-        build(load(spec), None, _journals(spec))
+        build(load(spec), None, journals_of(spec))
     assert [str(d) for d in journalled.value.diagnostics] == [
         str(d) for d in fresh.value.diagnostics
     ]
@@ -197,8 +193,8 @@ def test_the_store_is_appended_to_and_compacted(seed_spec: Path) -> None:
         sizes.append(journals.file.stat().st_size)
     # Each run appends its new journals; superseded ones are dropped once they outnumber the rest.
     assert any(later < earlier for earlier, later in itertools.pairwise(sizes))
-    assert _journals(seed_spec).read().keys() >= journals.used
-    assert _journals(seed_spec).stored <= 2 * everything + len(journals.made)
+    assert journals_of(seed_spec).read().keys() >= journals.used
+    assert journals_of(seed_spec).stored <= 2 * everything + len(journals.made)
 
 
 def test_a_table_records_first_reads_and_writes_of_an_open_journal() -> None:
