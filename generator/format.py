@@ -96,6 +96,8 @@ MAX_RUNNING = 2 * (os.cpu_count() or 1)
 """Formatter processes started and not yet finished with, at most."""
 
 _running: collections.deque[_Formatting] = collections.deque()
+if hasattr(os, "register_at_fork"):  # a forked child waits for its own formatters only
+    os.register_at_fork(after_in_child=_running.clear)
 
 
 @functools.cache
@@ -120,12 +122,19 @@ def _black_docstring_endings(text: str) -> str:
 
 
 def _parenthesize_long_unions(text: str) -> str:
-    """Parentheses around each union hint too long for its line (only long lines are tried)."""
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if len(line) > LINE_LENGTH and " | " in line:
-            lines[index] = _LONG_UNION_PARAMETER.sub(_parenthesized, line)
-    return "\n".join(lines)
+    """Parentheses around each union hint too long for its line. Only the lines that hold a
+    union are looked at, found from each ``" | "`` (a third of the time of going line by line
+    over a 6 MB client)."""
+    pieces, done, union = [], 0, text.find(" | ")
+    while union != -1:
+        start = text.rfind("\n", 0, union) + 1
+        end = text.find("\n", union)
+        end = len(text) if end == -1 else end
+        if end - start > LINE_LENGTH:
+            pieces += [text[done:start], _LONG_UNION_PARAMETER.sub(_parenthesized, text[start:end])]
+            done = end
+        union = text.find(" | ", end)
+    return "".join(pieces) + text[done:]
 
 
 def _parenthesized(match: re.Match[str]) -> str:

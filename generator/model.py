@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -490,23 +491,31 @@ class PublishedSpec:
         floats = False
 
         def moved(node: Any, top: bool = False) -> Any:
-            """``node`` with hoisted schemas replaced by references: a copy where something
-            changed inside, the node itself where nothing did."""
+            """``node`` (a mapping or a list) with hoisted schemas replaced by references: a
+            copy where something changed inside, the node itself where nothing did. Scalars are
+            looked at in place, not visited (this walks every node of the spec)."""
             nonlocal floats
-            if isinstance(node, dict):
+            if type(node) is dict:
                 title = node.get("title")
-                if not top and isinstance(title, str) and title in hoisted:
+                if not top and type(title) is str and title in hoisted:
                     schema = hoisted[title]
                     if schema is node or schema == node:
                         return {"$ref": "#" + jp.join("/components/schemas", title)}
-                items = {key: moved(value) for key, value in node.items()}
-                same = all(items[key] is value for key, value in node.items())
-                return node if same else items
-            if isinstance(node, list):
-                listed = [moved(item) for item in node]
-                return node if all(a is b for a, b in zip(listed, node, strict=True)) else listed
-            floats = floats or isinstance(node, float)
-            return node
+                items: Iterable[tuple[Any, Any]] = node.items()
+            else:
+                items = enumerate(node)
+            copy = None
+            for key, value in items:
+                kind = type(value)
+                if kind is dict or kind is list:
+                    new = moved(value)
+                    if new is not value:
+                        if copy is None:
+                            copy = dict(node) if type(node) is dict else list(node)
+                        copy[key] = new
+                elif kind is float:
+                    floats = True
+            return node if copy is None else copy
 
         document = dict(moved(self.document))  # the loaded document stays as it was
         components = dict(document.get("components") or {})

@@ -37,15 +37,16 @@ class Generated:
 
 def check_spec(spec: Path, package: str | None = None) -> tuple[Api, list[Diagnostic]]:
     """Load, validate and model ``spec``; :class:`SpecError` with every problem when it is bad."""
-    (api, _), diagnostics, _ = _checked(spec, package, lambda api: None)
+    (api, _), diagnostics, _ = _checked(spec, package, lambda api, kept: None)
     return api, diagnostics
 
 
 def _checked(
-    spec: Path, package: str | None, then: Callable[[Api], T]
+    spec: Path, package: str | None, then: Callable[[Api, float], T]
 ) -> tuple[tuple[Api, T], list[Diagnostic], LoadedSpec]:
     """Load, then validate beside the rest: the model is built (with the operations journalled
-    by earlier runs), and ``then`` done with it, while the validator (in a forked process, for a
+    by earlier runs), and ``then`` done with it and the share of its operations that were
+    journalled, while the validator (in a forked process, for a
     large spec) makes up its mind; both are used, and the journals kept, only if the spec is
     valid. Work on an invalid spec may fail in any way; the verdict wins."""
     loaded = load(spec)
@@ -55,7 +56,7 @@ def _checked(
     failure: BaseException | None = None
     try:
         api = build(loaded, package, journals)
-        done = (api, then(api))
+        done = (api, then(api, journals.found_share()))
     except Exception as exc:
         failure = exc
     diagnostics = verdict()
@@ -89,6 +90,11 @@ def _validate_beside(loaded: LoadedSpec) -> Callable[[], list[Diagnostic]]:
     return wait
 
 
+MOSTLY_KEPT = 0.9
+"""From this share of operations journalled by an earlier run on, their fragments are expected
+kept too, and rendering starts in one process (see :func:`generator.render.render`)."""
+
+
 def generate(spec: Path, templates: Sequence[Path], package: str | None = None) -> Generated:
     """Everything the spec generates, in memory; nothing is written. The templates are compiled
     (into the cache folder, when it lacks them) by forked processes, one per CPU, while the
@@ -102,12 +108,13 @@ def generate(spec: Path, templates: Sequence[Path], package: str | None = None) 
         (api, outputs), warnings, loaded = _checked(
             spec,
             package,
-            lambda api: render(
+            lambda api, kept: render(
                 api,
                 templates,
                 finish=start_formatting,
                 finish_early=formats,
                 fragments=Fragments.of(spec, templates),
+                mostly_kept=kept >= MOSTLY_KEPT,
             ),
         )
     finally:

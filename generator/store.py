@@ -98,6 +98,10 @@ class Store(Generic[V]):
                     self.damaged = True
         return self.old
 
+    def found_share(self) -> float:
+        """The share of the entries this run used that earlier runs had kept (0 if none)."""
+        return (len(self.used) - len(self.made)) / len(self.used) if self.used else 0.0
+
     def usage(self) -> Usage[V]:
         """What this process did, to hand to :meth:`merge` in the parent."""
         return self.used, self.made

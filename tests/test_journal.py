@@ -52,9 +52,10 @@ def seed_spec(tmp_path: Path) -> Path:
 def test_the_first_run_keeps_nothing_and_the_next_ones_reuse(seed_spec: Path) -> None:
     assert not _run(seed_spec).active  # a first run on this cache: nothing journalled
     second = _run(seed_spec)
-    assert second.made and _reused(second) == 0
+    assert second.made and _reused(second) == 0 and second.found_share() == 0
     third = _run(seed_spec)
     assert not third.made and _reused(third) == len(second.made)
+    assert third.found_share() == 1
 
 
 def test_an_edited_operation_is_modelled_again_and_the_rest_reused(seed_spec: Path) -> None:
@@ -65,6 +66,7 @@ def test_an_edited_operation_is_modelled_again_and_the_rest_reused(seed_spec: Pa
     after = _run(seed_spec)
     assert 0 < len(after.made) < everything
     assert _reused(after) == everything - len(after.made)
+    assert after.found_share() == _reused(after) / everything
 
 
 def test_what_an_edit_leaves_as_it_was_keeps_the_others_reused(seed_spec: Path) -> None:

@@ -108,6 +108,32 @@ def test_layered_template_folders_first_wins(tmp_path: Path, api: Api) -> None:
     assert "icws_api/models.py" in outputs
 
 
+@pytest.mark.parametrize(
+    ("mostly_kept", "help_from"),
+    [(False, 0.0), (True, 0.0), (True, float("inf"))],
+    ids=["helpers-at-once", "helpers-after-the-first-file", "alone"],
+)
+def test_forked_rendering_makes_what_one_process_makes(
+    api: Api, monkeypatch: pytest.MonkeyPatch, mostly_kept: bool, help_from: float
+) -> None:
+    """Helpers forked at once, or once the first file is rendered and its formatter started
+    (a helper must not wait for, and so take the output of, this process's formatters), or
+    none: the same files."""
+    alone = render(api, [TEMPLATES], workers=1, finish=format_module.start_formatting)
+    monkeypatch.setattr(render_module, "PARALLEL_FROM_JOBS", 1)
+    monkeypatch.setattr(render_module, "HELP_FROM", help_from)
+    monkeypatch.setattr(format_module, "MAX_RUNNING", 1)
+    forked = render(
+        api,
+        [TEMPLATES],
+        workers=2,
+        finish=format_module.start_formatting,
+        finish_early=format_module.formats,
+        mostly_kept=mostly_kept,
+    )
+    assert forked == alone
+
+
 @pytest.mark.parametrize("text", HOSTILE)
 def test_docstrings_hold_any_text(text: str) -> None:
     source = f'def f():\n    """{docstring(text, 4)}"""\n'
@@ -201,6 +227,25 @@ def test_files_are_formatted_while_more_are_started(monkeypatch: pytest.MonkeyPa
     assert formatted["notes.md"] == "a  b\n"
     assert formatted["big.py"].splitlines()[19_999] == 'x19999 = {"a": 19999}'
     assert not format_module._running
+
+
+def test_only_union_hints_too_long_for_their_line_get_parentheses() -> None:
+    hint = " | ".join(f"Model{i}" for i in range(12))
+    long_parameter = f"        body: {hint} = None,"
+    text = "\n".join(
+        [
+            "def f(",
+            "        short: int | None = None,",
+            long_parameter,
+            f"        # a comment, not a parameter: {hint} {hint}",
+            f"        last: {hint},",
+        ]
+    )
+    lines = format_module._parenthesize_long_unions(text).split("\n")
+    assert lines[:2] == text.split("\n")[:2]
+    assert lines[2] == f"        body: ({hint}) = None,"
+    assert lines[3] == text.split("\n")[3]
+    assert lines[4] == f"        last: ({hint}),"
 
 
 def test_unparsable_output_is_a_template_bug() -> None:
