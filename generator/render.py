@@ -36,6 +36,7 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         bytecode_cache=_bytecode_cache(),
+        auto_reload=False,  # one run, one version of each template: no stat per page rendered
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html.jinja", "htm.jinja", "xml.jinja"]),
         keep_trailing_newline=True,
