@@ -18,7 +18,7 @@ from generator.fragments import Fragments
 from generator.journal import journals_of
 from generator.load import LoadedSpec, load
 from generator.model import Api, build
-from generator.render import compile_templates, render
+from generator.render import compile_templates, render, uncompiled
 from generator.validate import validate
 from generator.write import with_manifest
 
@@ -96,12 +96,14 @@ kept too, and rendering starts in one process (see :func:`generator.render.rende
 
 
 def generate(spec: Path, templates: Sequence[Path], package: str | None = None) -> Generated:
-    """Everything the spec generates, in memory; nothing is written. The templates are compiled
-    (into the cache folder, when it lacks them) by forked processes, one per CPU, while the
-    spec is read; rendering goes on while the spec is validated."""
-    shares = (os.cpu_count() or 1) if fork.AVAILABLE else 0
+    """Everything the spec generates, in memory; nothing is written. Templates compiled neither
+    at set-up nor in the cache folder (edited since) are compiled into the cache folder by
+    forked processes, up to one per CPU, while the spec is read; rendering goes on while the
+    spec is validated."""
+    missing = uncompiled(templates) if fork.AVAILABLE else []
+    shares = min(os.cpu_count() or 1, len(missing))
     compiling = [
-        fork.beside(functools.partial(compile_templates, templates, share, shares))
+        fork.beside(functools.partial(compile_templates, templates, missing[share::shares]))
         for share in range(shares)
     ]
     try:

@@ -146,21 +146,33 @@ def render(
     return outputs
 
 
+def uncompiled(template_dirs: Sequence[Path]) -> list[str]:
+    """The templates that neither the cache folder nor the set-up holds compiled from their
+    present source, largest first."""
+    env = environment(template_dirs)
+    assert env.loader is not None
+    sizes = {}
+    for name in env.list_templates(filter_func=lambda name: name.endswith(SUFFIX)):
+        source, filename, _ = env.loader.get_source(env, name)
+        cache = env.bytecode_cache
+        if cache is None or cache.get_bucket(env, name, filename or name, source).code is None:
+            sizes[name] = len(source)
+    return sorted(sizes, key=lambda name: -sizes[name])
+
+
 def compile_templates(
     template_dirs: Sequence[Path],
-    share: int = 0,
-    shares: int = 1,
+    names: Sequence[str] | None = None,
     into: jinja2.BytecodeCache | None = None,
 ) -> None:
-    """Compile the templates into the cache folder (see :func:`_bytecode_cache`), or ``into``
-    another, so that rendering starts at once: done beside loading and modelling, for a cold
-    cache. With ``shares``, only every ``shares``-th template (by size) from ``share`` on."""
+    """Compile the templates ``names`` (default: all) into the cache folder (see
+    :func:`_bytecode_cache`), or ``into`` another, so that rendering starts at once: done beside
+    loading and modelling, for those :func:`uncompiled` names."""
     env = environment(template_dirs)
     env.bytecode_cache = into or env.bytecode_cache
-    names = env.list_templates(filter_func=lambda name: name.endswith(SUFFIX))
-    assert env.loader is not None
-    sizes = {name: len(env.loader.get_source(env, name)[0]) for name in names}
-    for name in sorted(names, key=lambda name: -sizes[name])[share::shares]:
+    if names is None:
+        names = env.list_templates(filter_func=lambda name: name.endswith(SUFFIX))
+    for name in names:
         env.get_template(name)
 
 

@@ -285,9 +285,12 @@ def test_templates_compiled_at_setup_spare_a_first_run_compiling_them(
         return original(self, source, name, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    assert render_module.uncompiled([templates]) == []
     render_module.compile_templates([templates])
     assert compiled == []
     edited = templates / "README.md.jinja"
     edited.write_text(edited.read_text() + "\n")
-    render_module.compile_templates([templates])
+    assert render_module.uncompiled([templates]) == ["README.md.jinja"]
+    render_module.compile_templates([templates], ["README.md.jinja"])
     assert compiled == ["README.md.jinja"]
+    assert render_module.uncompiled([templates]) == []  # now in the cache folder
