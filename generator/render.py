@@ -34,7 +34,9 @@ LINE_LENGTH = 100
 
 def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        # Absolute folders: a compiled template is found by its file's path, however the
+        # folder was spelled (``make`` compiles the built-in ones by their absolute path).
+        loader=jinja2.FileSystemLoader([os.path.realpath(d) for d in template_dirs]),
         bytecode_cache=_bytecode_cache(),
         auto_reload=False,  # one run, one version of each template: no stat per page rendered
         undefined=jinja2.StrictUndefined,
