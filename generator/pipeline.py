@@ -45,10 +45,10 @@ def _checked(
     spec: Path, package: str | None, then: Callable[[Api, float], T]
 ) -> tuple[tuple[Api, T], list[Diagnostic], LoadedSpec]:
     """Load, then validate beside the rest: the model is built (with the operations journalled
-    by earlier runs), and ``then`` done with it and the share of its operations that were
-    journalled, while the validator (in a forked process, for a
-    large spec) makes up its mind; both are used, and the journals kept, only if the spec is
-    valid. Work on an invalid spec may fail in any way; the verdict wins."""
+    by earlier runs), and ``then`` done with it and the share of its operations taken from the
+    journals, while the validator (in a forked process, for a large spec) makes up its mind;
+    both are used, and the journals kept, only if the spec is valid. Work on an invalid spec
+    may fail in any way; the verdict wins."""
     loaded = load(spec)
     verdict = _validate_beside(loaded)
     journals = journals_of(spec)

@@ -34,8 +34,8 @@ LINE_LENGTH = 100
 
 def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     env = jinja2.Environment(
-        # Absolute folders: a compiled template is found by its file's path, however the
-        # folder was spelled (``make`` compiles the built-in ones by their absolute path).
+        # Real paths: a compiled template is found by its file's path, however the folder was
+        # spelled (``make`` compiles the built-in ones by their real path).
         loader=jinja2.FileSystemLoader([os.path.realpath(d) for d in template_dirs]),
         bytecode_cache=_bytecode_cache(),
         auto_reload=False,  # one run, one version of each template: no stat per page rendered
@@ -153,10 +153,10 @@ def uncompiled(template_dirs: Sequence[Path]) -> list[str]:
     present source, largest first."""
     env = environment(template_dirs)
     assert env.loader is not None
+    cache = env.bytecode_cache
     sizes = {}
     for name in env.list_templates(filter_func=lambda name: name.endswith(SUFFIX)):
         source, filename, _ = env.loader.get_source(env, name)
-        cache = env.bytecode_cache
         if cache is None or cache.get_bucket(env, name, filename or name, source).code is None:
             sizes[name] = len(source)
     return sorted(sizes, key=lambda name: -sizes[name])
