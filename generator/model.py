@@ -444,12 +444,14 @@ class Examples:
 
 
 @dataclass(frozen=True)
-class Tag:
+class TagNames:
+    """What a tag names: its pages, its client attribute, its server and mock classes. A
+    fragment of one operation takes these rather than the whole tag (whose content is all its
+    operations), so that editing one operation keeps its neighbours' fragments."""
+
     name: str
     attribute: str
     class_prefix: str
-    description: str
-    operations: tuple[Operation, ...]
 
     @functools.cached_property
     def server_class(self) -> str:
@@ -458,6 +460,27 @@ class Tag:
     @functools.cached_property
     def mock_class(self) -> str:
         return f"Mock{self.class_prefix}"
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    attribute: str
+    class_prefix: str
+    description: str
+    operations: tuple[Operation, ...]
+
+    @functools.cached_property
+    def names(self) -> TagNames:
+        return TagNames(self.name, self.attribute, self.class_prefix)
+
+    @property
+    def server_class(self) -> str:
+        return self.names.server_class
+
+    @property
+    def mock_class(self) -> str:
+        return self.names.mock_class
 
 
 def _canonical_json(document: Any) -> bytes:
@@ -766,6 +789,7 @@ VALUES: tuple[type, ...] = (
     RequestBody,
     Operation,
     Examples,
+    TagNames,
     Tag,
 )
 """The classes whose fields hold their whole content (plain values, tuples or these again): what

@@ -127,6 +127,17 @@ def test_fragments_are_kept_from_the_second_run_and_used_when_nothing_they_hold_
     assert len(fourth.store.made) < len(_found(third)) / 2, "the other fragments are not"
     assert _found(fourth), "they come from the store"
     assert any("Edited." in text for text, _ in fourth.store.made.values())
+    made = [text for text, _ in fourth.store.made.values()]
+    (tag,) = [tag for tag in edited.tags if any("Edited." in op.summary for op in tag.operations)]
+    for neighbour in (op for op in tag.operations if "Edited." not in op.summary):
+        own = (
+            f'<section id="{neighbour.slug}"',
+            f"def _{neighbour.name}(",
+            f"# `{neighbour.method} {neighbour.path}`",
+        )
+        assert not [text for text in made if text.startswith(own)], (
+            "a neighbour's own fragments are kept: they take the tag's names, not the whole tag"
+        )
 
 
 def test_a_store_that_cannot_be_read_is_a_cold_start(spec: Path) -> None:
