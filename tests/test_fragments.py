@@ -135,9 +135,8 @@ def test_fragments_are_kept_from_the_second_run_and_used_when_nothing_they_hold_
             f"def _{neighbour.name}(",
             f"# `{neighbour.method} {neighbour.path}`",
         )
-        assert not [text for text in made if text.startswith(own)], (
-            "a neighbour's own fragments are kept: they take the tag's names, not the whole tag"
-        )
+        remade = [text for text in made if text.startswith(own)]
+        assert not remade, "a neighbour's own fragments are kept (they take the tag's names)"
 
 
 def test_a_store_that_cannot_be_read_is_a_cold_start(spec: Path) -> None:
