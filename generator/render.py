@@ -155,7 +155,7 @@ def uncompiled(template_dirs: Sequence[Path]) -> list[str]:
     assert env.loader is not None
     cache = env.bytecode_cache
     sizes = {}
-    for name in env.list_templates(filter_func=lambda name: name.endswith(SUFFIX)):
+    for name in _templates(env):
         source, filename, _ = env.loader.get_source(env, name)
         if cache is None or cache.get_bucket(env, name, filename or name, source).code is None:
             sizes[name] = len(source)
@@ -172,10 +172,13 @@ def compile_templates(
     loading and modelling, for those :func:`uncompiled` names."""
     env = environment(template_dirs)
     env.bytecode_cache = into or env.bytecode_cache
-    if names is None:
-        names = env.list_templates(filter_func=lambda name: name.endswith(SUFFIX))
-    for name in names:
+    for name in _templates(env) if names is None else names:
         env.get_template(name)
+
+
+def _templates(env: jinja2.Environment) -> list[str]:
+    """Every template of ``env``'s folders, shared macros included."""
+    return env.list_templates(filter_func=lambda name: name.endswith(SUFFIX))
 
 
 PARALLEL_FROM_JOBS = 200
