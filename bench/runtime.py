@@ -6,7 +6,8 @@ cookie, served by one uvicorn worker each (same uvicorn, same event loop and HTT
 the benchmark venv): the generated server, a hand-written Starlette endpoint with the same
 validation, and the FastAPI servers fastapi-code-generator and openapi-generator
 (``python-fastapi``) generate from the same spec. Load: wrk, one thread, 32 connections, a fixed
-time per run; servers alternated run by run. Every answer must be a 200.
+time per run; servers alternated run by run, and compared run by run (the median of the ratios
+of two servers' figures in the same run). Every answer must be a 200.
 Client: see ``client_cost.py``. Prints a Markdown section.
 """
 
@@ -185,9 +186,14 @@ def lua_script(folder: Path) -> Path:
     return script
 
 
+def paired_ratio(server: Server, other: Server) -> float:
+    """The median, over runs, of ``server``'s requests per second over ``other``'s in that run."""
+    pairs = zip(server.requests_per_second, other.requests_per_second, strict=True)
+    return statistics.median(mine / theirs for mine, theirs in pairs)
+
+
 def server_table(servers: list[Server]) -> list[str]:
-    baseline = statistics.median(servers[1].requests_per_second)
-    ours = statistics.median(servers[0].requests_per_second)
+    ours, baseline = servers[0], servers[1]
     lines = [
         "### Server: requests per second, one uvicorn worker, wrk -t1 -c32",
         "",
@@ -199,7 +205,7 @@ def server_table(servers: list[Server]) -> list[str]:
         median = statistics.median(figures)
         lines.append(
             f"| {server.name} | {median:,.0f} | {min(figures):,.0f}-{max(figures):,.0f} "
-            f"| {median / baseline:.2f}x | {ours / median:.2f}x |"
+            f"| {paired_ratio(server, baseline):.2f}x | {paired_ratio(ours, server):.2f}x |"
         )
     return [*lines, ""]
 
@@ -212,13 +218,34 @@ def client_table(figures: dict[str, dict[str, dict[str, float]]]) -> list[str]:
         "|---|---|---:|---:|---:|",
     ]
     for where, clients in figures.items():
-        raw = clients["raw httpx"]["median"]
         label = "httpx.MockTransport" if where == "mock" else "live, loopback uvicorn"
         for name, stats in clients.items():
             lines.append(
                 f"| {label} | {name} | {stats['median']:.1f} | {stats['min']:.1f}-{stats['max']:.1f} "
-                f"| {stats['median'] - raw:+.1f} µs |"
+                f"| {stats['over_raw']:+.1f} µs |"
             )
+    return [*lines, ""]
+
+
+def targets(servers: list[Server], figures: dict[str, dict[str, dict[str, float]]]) -> list[str]:
+    """The issue's runtime targets, each computed from this run."""
+    ours, baseline, *others = servers
+    lines = ["### Targets", "", "| target | measured | met |", "|---|---|:-:|"]
+
+    def row(target: str, measured: str, met: bool) -> None:
+        lines.append(f"| {target} | {measured} | {'yes' if met else '**no**'} |")
+
+    ratio = paired_ratio(ours, baseline)
+    row("server: at least 0.9x the hand-written Starlette endpoint", f"{ratio:.2f}x", ratio >= 0.9)
+    for other in others:
+        ratio = paired_ratio(ours, other)
+        row(f"server: at least 3x {other.name}", f"{ratio:.2f}x", ratio >= 3)
+    over = figures["mock"]["icws-codegen client"]["over_raw"]
+    row(
+        "client: at most 10 µs per call over raw httpx (MockTransport)",
+        f"{over:+.1f} µs",
+        over <= 10,
+    )
     return [*lines, ""]
 
 
@@ -260,7 +287,15 @@ def report(runs: int, seconds: int, bench_bin: Path) -> str:
                 env={**os.environ, "PYTHONPATH": str(ROOT / "generated")},
             )
     figures = json.loads(client.stdout)
-    return "\n".join(["## Runtime", "", *server_table(servers), *client_table(figures)])
+    return "\n".join(
+        [
+            "## Runtime",
+            "",
+            *server_table(servers),
+            *client_table(figures),
+            *targets(servers, figures),
+        ]
+    )
 
 
 def main() -> None:
