@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -35,6 +36,19 @@ def test_compiles_and_is_black_stable(path: Path) -> None:
     text = path.read_text()
     compile(text, str(path), "exec")
     assert black_formatted(text) == text
+
+
+@pytest.mark.parametrize("path", PYTHON_FILES, ids=lambda p: str(p.relative_to(GENERATED)))
+def test_docstrings_have_no_double_blank_lines(path: Path) -> None:
+    """Sections of a docstring (summary, Args, Returns, Raises) are one blank line apart."""
+    tree = ast.parse(path.read_text())
+    documented = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    doubled = [
+        f"{path.name}:{getattr(node, 'lineno', 1)}"
+        for node in ast.walk(tree)
+        if isinstance(node, documented) and "\n\n\n" in (ast.get_docstring(node, False) or "")
+    ]
+    assert not doubled
 
 
 @pytest.fixture

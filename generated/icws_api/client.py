@@ -203,7 +203,6 @@ class ConnectionClient:
                 version 4), default-workstation (added in version 5), purecloud-integration (added
                 in version 8), effective-station (added in version 10).
 
-
         Returns:
             ConnectionResponse: The connection was created; the session's values are in the body and
                 the headers.
@@ -332,7 +331,6 @@ class ConnectionClient:
         Args:
             feature_id: ``featureId`` (path, string, required). The feature's name, such as dialer.
 
-
         Returns:
             FeatureInfo: The feature and its version.
 
@@ -402,7 +400,6 @@ class DialerClient:
                 call, as key/value pairs of strings.
             campaign_id: ``campaignId`` (string, required). ID of the campaign associated with the
                 call.
-
 
         Returns:
             None: The request was received.
@@ -484,7 +481,6 @@ class DialerClient:
             campaign_id: ``campaignId`` (string, required). ID of the campaign associated with the
                 call.
 
-
         Returns:
             None: The request to move the agent to the new stage succeeded.
 
@@ -560,7 +556,6 @@ class DialerClient:
             agent_type: ``agentType`` (AgentType (enumeration), required). The type of agent to set.
             campaign_ids: ``campaignIds`` (list of string, required, at least 1 item). The campaign
                 Ids in which to set the agent type.
-
 
         Returns:
             None: The agentTypeParameters request was received.
@@ -821,7 +816,6 @@ class AsyncConnectionClient:
                 version 4), default-workstation (added in version 5), purecloud-integration (added
                 in version 8), effective-station (added in version 10).
 
-
         Returns:
             ConnectionResponse: The connection was created; the session's values are in the body and
                 the headers.
@@ -950,7 +944,6 @@ class AsyncConnectionClient:
         Args:
             feature_id: ``featureId`` (path, string, required). The feature's name, such as dialer.
 
-
         Returns:
             FeatureInfo: The feature and its version.
 
@@ -1020,7 +1013,6 @@ class AsyncDialerClient:
                 call, as key/value pairs of strings.
             campaign_id: ``campaignId`` (string, required). ID of the campaign associated with the
                 call.
-
 
         Returns:
             None: The request was received.
@@ -1102,7 +1094,6 @@ class AsyncDialerClient:
             campaign_id: ``campaignId`` (string, required). ID of the campaign associated with the
                 call.
 
-
         Returns:
             None: The request to move the agent to the new stage succeeded.
 
@@ -1178,7 +1169,6 @@ class AsyncDialerClient:
             agent_type: ``agentType`` (AgentType (enumeration), required). The type of agent to set.
             campaign_ids: ``campaignIds`` (list of string, required, at least 1 item). The campaign
                 Ids in which to set the agent type.
-
 
         Returns:
             None: The agentTypeParameters request was received.
