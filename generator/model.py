@@ -463,24 +463,14 @@ class TagNames:
 
 
 @dataclass(frozen=True)
-class Tag:
-    name: str
-    attribute: str
-    class_prefix: str
+class Tag(TagNames):
     description: str
     operations: tuple[Operation, ...]
 
     @functools.cached_property
     def names(self) -> TagNames:
+        """What it names alone, for the fragments of one of its operations."""
         return TagNames(self.name, self.attribute, self.class_prefix)
-
-    @property
-    def server_class(self) -> str:
-        return self.names.server_class
-
-    @property
-    def mock_class(self) -> str:
-        return self.names.mock_class
 
 
 def _canonical_json(document: Any) -> bytes:
