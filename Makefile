@@ -14,23 +14,13 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-# The generator's bytecode, compiled as pip compiles an installed package's (this one is installed
-# editable, and with PYTHONDONTWRITEBYTECODE set Python would compile it afresh on every run), and
-# its templates', so that a first run on an empty cache folder does not compile them either.
-BYTECODE := generator/__pycache__/.compiled
-
-$(BYTECODE): $(STAMP) $(wildcard generator/*.py) $(shell find templates -type f)
-	$(PY) -m compileall -q generator
-	$(PY) -c 'import generator.config as c, generator.render as r; r.compile_at_setup([c.BUILTIN_TEMPLATES])'
-	touch $@
-
-generate: $(STAMP) $(BYTECODE)
+generate: $(STAMP)
 	$(PY) -m generator generate
 
-validate: $(STAMP) $(BYTECODE)
+validate: $(STAMP)
 	$(PY) -m generator validate
 
-check: $(STAMP) $(BYTECODE)
+check: $(STAMP)
 	$(PY) -m generator check
 
 lint: $(STAMP)
@@ -59,7 +49,7 @@ $(BENCH_STAMP): bench/requirements.txt
 	$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	touch $@
 
-bench: $(STAMP) $(BYTECODE) $(BENCH_STAMP)
+bench: $(STAMP) $(BENCH_STAMP)
 	@command -v java >/dev/null && command -v wrk >/dev/null || { apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless wrk; }
 	$(PY) bench/run.py --runs $(BENCH_RUNS) --sizes $(BENCH_SIZES) --out bench/results.md

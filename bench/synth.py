@@ -100,7 +100,7 @@ def main() -> None:
     if args.count:
         synthesize(args.count, args.out)
     if args.openapi_30:
-        from generator.load import load
+        from generator.spec.load import load
 
         document = load(args.out / "openapi.yaml").document
         (args.out / "openapi-3.0.json").write_text(json.dumps(to_openapi_30(document), indent=1))

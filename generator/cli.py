@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _new_endpoint(args: argparse.Namespace, spec: Path, templates: tuple[Path, ...]) -> int:
-    from generator.scaffold import NewEndpoint, ScaffoldError, scaffold
+    from generator.tools.scaffold import NewEndpoint, ScaffoldError, scaffold
 
     endpoint = NewEndpoint(args.method, args.path, args.tag, args.operation_id)
     try:
@@ -70,8 +70,8 @@ def _new_endpoint(args: argparse.Namespace, spec: Path, templates: tuple[Path, .
 
 
 def _import_page(args: argparse.Namespace, spec: Path) -> int:
-    from generator import naming
-    from generator.importer import dropped_names, dump, import_page
+    from generator.ir import naming
+    from generator.tools.importer import dropped_names, dump, import_page
 
     page = Path(args.page)
     names = dropped_names(spec.parent / ANNOTATIONS, page.name)

@@ -92,7 +92,7 @@ def remember(
     templates = template_files(run.templates)
     inputs: dict[str, str | None] = {_absolute(p): d for p, d in spec_files.items()}
     inputs.update({p: _digest(Path(p)) for p in sorted(templates)})
-    inputs.update({str(p): _digest(p) for p in sorted(GENERATOR.glob("*.py"))})
+    inputs.update({str(p): _digest(p) for p in sorted(GENERATOR.rglob("*.py"))})
     record = {
         "environment": environment(),
         "inputs": inputs,
@@ -125,16 +125,6 @@ def environment() -> list[str]:
         except metadata.PackageNotFoundError:
             versions.append(f"{package} missing")
     return [f"icws-codegen=={__version__}", *versions]
-
-
-def sources_digest(template_dirs: Sequence[Path]) -> bytes:
-    """One digest of everything but the spec that shapes the output: the environment, every
-    template and the generator's own code (each by path and content)."""
-    digest = hashlib.sha256("\n".join(environment()).encode())
-    sources = sorted(template_files(template_dirs)) + sorted(map(str, GENERATOR.glob("*.py")))
-    for path in sources:
-        digest.update(f"{path}\0{_digest(Path(path))}".encode())
-    return digest.digest()
 
 
 def _digest(path: Path) -> str | None:

@@ -1,21 +1,16 @@
 """Format: every Python file the templates produced, in black's style.
 
 The formatter is ruff's (``ruff format``, black-compatible and two orders of magnitude faster
-than black on large outputs), one process per file, started as soon as the file is rendered.
-Black stays the reference: the tests check that black leaves the generated tree, and fuzzed
-trees, unchanged.
+than black on large outputs), called once over the whole tree. Black stays the reference: the
+tests check that black leaves the generated tree, and fuzzed trees, unchanged.
 """
 
 from __future__ import annotations
 
-import collections
-import contextlib
-import functools
-import os
 import re
 import subprocess
-from collections.abc import Callable
-from pathlib import PurePosixPath
+import tempfile
+from pathlib import Path
 
 from ruff.__main__ import find_ruff_bin
 
@@ -34,82 +29,50 @@ class TemplateBug(Exception):
     """A template produced Python that does not parse: a generator bug, not a spec problem."""
 
 
-def format_file(path: str, text: str) -> str:
-    """One file, formatted (a Python file) or kept as it is (any other), waiting for it."""
-    return start_formatting(path, text)()
-
-
 def formats(path: str) -> bool:
     """Whether the file at ``path`` is one this stage formats."""
     return path.endswith(PYTHON_SUFFIXES)
 
 
-def start_formatting(path: str, text: str) -> Callable[[], str]:
-    """Start formatting one output file (a Python file: by ruff, in a process of its own); the
-    function returned gives the formatted text, waiting for it (:class:`TemplateBug` if the
-    text is not Python). Rendering goes on meanwhile."""
-    if not formats(path):
-        return lambda: text
-    while len(_running) >= MAX_RUNNING:
-        _running[0].finish()
-    formatting = _Formatting(path, _parenthesize_long_unions(text))
-
-    def formatted() -> str:
-        returncode, stdout, stderr = formatting.finish()
-        if returncode:
-            message = stderr.decode("utf-8", "replace").strip() or "ruff format failed"
-            raise TemplateBug(f"the rendered template is not valid Python: {path}: {message}")
-        return _black_docstring_endings(stdout.decode("utf-8"))
-
-    return formatted
+def format_file(path: str, text: str) -> str:
+    """One file, formatted (a Python file) or kept as it is (any other)."""
+    return format_tree({path: text})[path]
 
 
-class _Formatting:
-    """One ``ruff format`` process, fed through its standard input."""
-
-    def __init__(self, path: str, text: str) -> None:
-        self.process = subprocess.Popen(
-            [*_ruff_format(), f"--stdin-filename={PurePosixPath(path).name}", "-"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+def format_tree(files: dict[str, str]) -> dict[str, str]:
+    """Every file of ``files``, its Python files formatted by one ``ruff format`` call over a
+    temporary copy of them; :class:`TemplateBug` when one is not Python."""
+    python = [path for path in files if formats(path)]
+    if not python:
+        return dict(files)
+    with tempfile.TemporaryDirectory(prefix="icws-codegen-format-") as folder:
+        root = Path(folder)
+        for path in python:
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(_parenthesize_long_unions(files[path]), "utf-8")
+        done = subprocess.run(
+            [
+                find_ruff_bin(),
+                "format",
+                "--isolated",
+                "--no-cache",
+                f"--line-length={LINE_LENGTH}",
+                f"--target-version={TARGET_VERSION}",
+                ".",
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
         )
-        self.result: tuple[int, bytes, bytes] | None = None
-        _running.append(self)
-        stdin, self.process.stdin = self.process.stdin, None  # communicate() only reads
-        assert stdin is not None
-        with contextlib.suppress(BrokenPipeError):  # ruff stopped early: its error says why
-            stdin.write(text.encode("utf-8"))
-        with contextlib.suppress(BrokenPipeError):
-            stdin.close()
-
-    def finish(self) -> tuple[int, bytes, bytes]:
-        """Wait for ruff (once): its exit code, output and errors."""
-        if self.result is None:
-            stdout, stderr = self.process.communicate()
-            _running.remove(self)
-            self.result = (self.process.returncode, stdout, stderr)
-        return self.result
-
-
-MAX_RUNNING = 2 * (os.cpu_count() or 1)
-"""Formatter processes started and not yet finished with, at most."""
-
-_running: collections.deque[_Formatting] = collections.deque()
-if hasattr(os, "register_at_fork"):  # a forked child waits for its own formatters only
-    os.register_at_fork(after_in_child=_running.clear)
-
-
-@functools.cache
-def _ruff_format() -> tuple[str, ...]:
-    return (
-        find_ruff_bin(),
-        "format",
-        "--isolated",
-        "--no-cache",
-        f"--line-length={LINE_LENGTH}",
-        f"--target-version={TARGET_VERSION}",
-    )
+        if done.returncode:
+            message = done.stderr.strip() or "ruff format failed"
+            raise TemplateBug(f"a rendered template is not valid Python: {message}")
+        formatted = {
+            path: _black_docstring_endings((root / path).read_text("utf-8")) for path in python
+        }
+    return {path: formatted.get(path, text) for path, text in files.items()}
 
 
 # A docstring ending in an (escaped) quote: black puts a space before the closing quotes, ruff
@@ -122,9 +85,8 @@ def _black_docstring_endings(text: str) -> str:
 
 
 def _parenthesize_long_unions(text: str) -> str:
-    """Parentheses around each union hint too long for its line. Only the lines that hold a
-    union are looked at, found from each ``" | "`` (a third of the time of going line by line
-    over a 6 MB client)."""
+    """Parentheses around each union hint too long for its line (only lines holding a union
+    are looked at)."""
     pieces, done, union = [], 0, text.find(" | ")
     while union != -1:
         start = text.rfind("\n", 0, union) + 1

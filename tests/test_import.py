@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from generator.config import ANNOTATIONS
-from generator.importer import dropped_names, import_page
-from generator.load import load
-from generator.model import Api, Operation, build
+from generator.ir.model import Api, Operation, build
+from generator.spec.load import load
+from generator.tools.importer import dropped_names, import_page
 from tests.conftest import ROOT, run_cli
 
 SHARED = ROOT.parent / "shared"

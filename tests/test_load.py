@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import load as load_module
 from generator.diagnostics import SpecError
-from generator.load import load
+from generator.spec import load as load_module
+from generator.spec.load import load
 from tests.conftest import SPEC
 
 ENDPOINT = "/paths/~1icws~1{sessionId}~1dialer~1update-stage"
@@ -182,81 +182,16 @@ def _many_clean_files(folder: Path, count: int) -> Path:
     return root
 
 
-def test_many_files_are_read_by_two_processes_with_the_same_result(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = _many_files(tmp_path, 3 * load_module.PARALLEL_FROM_FILES)
-    with pytest.raises(SpecError) as parallel:
-        load(root)
-    monkeypatch.setattr(load_module, "PARALLEL_FROM_FILES", 10**9)
-    with pytest.raises(SpecError) as one_by_one:
-        load(root)
-    assert [str(d) for d in parallel.value.diagnostics] == [
-        str(d) for d in one_by_one.value.diagnostics
-    ]
-    assert rules(parallel) == ["yaml-duplicate-key", "yaml-syntax"]
+def test_problems_in_many_files_are_all_reported_in_order(tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as problem:
+        load(_many_files(tmp_path, 150))
+    assert rules(problem) == ["yaml-duplicate-key", "yaml-syntax"]
 
 
-def test_files_read_by_the_child_are_located_and_bundled(tmp_path: Path) -> None:
-    root = _many_clean_files(tmp_path, 3 * load_module.PARALLEL_FROM_FILES)
-    spec = load(root)
-    assert len(spec.files) == 1 + 3 * load_module.PARALLEL_FROM_FILES
+def test_files_named_by_the_root_are_located_and_bundled(tmp_path: Path) -> None:
+    spec = load(_many_clean_files(tmp_path, 150))
+    assert len(spec.files) == 1 + 150
     assert spec.document["items"]["i101"] == {"name": "item101", "nested": {"value": 101}}
     where = spec.locate("/items/i101/nested/value")
     assert where is not None
     assert (where.file.name, where.line, where.column) == ("item101.yaml", 3, 3)
-
-
-def _parse_counter(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The files parsed from now on (read from the cache: not parsed)."""
-    parsed: list[Path] = []
-    parse = load_module._YamlReader._parse
-
-    def counting(reader: load_module._YamlReader, raw: bytes, digest: str) -> object:
-        parsed.append(reader.path)
-        return parse(reader, raw, digest)
-
-    monkeypatch.setattr(load_module._YamlReader, "_parse", counting)
-    monkeypatch.setattr(load_module, "PARALLEL_FROM_FILES", 10**9)  # every read in this process
-    return parsed
-
-
-def test_files_read_before_come_from_the_cache_alike(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = _many_clean_files(tmp_path, 20)
-    (tmp_path / "items/item7.yaml").write_text("name: item7\nshared: &a {x: 1}\nagain: *a\n")
-    (tmp_path / "items/item8.yaml").write_text("name: item8\nref: {$ref: item9.yaml}\n")
-    first = load(root)
-    parsed = _parse_counter(monkeypatch)
-    again = load(root)
-    assert parsed == []
-    assert again.document == first.document and again.digests == first.digests
-    assert again.document["items"]["i8"]["ref"] == {"name": "item9", "nested": {"value": 9}}
-    cached, parsed_alias = again.document["items"]["i7"], first.document["items"]["i7"]
-    assert (cached["shared"] is cached["again"]) == (
-        parsed_alias["shared"] is parsed_alias["again"]
-    )
-    where = again.locate("/items/i3/nested/value")
-    assert where is not None and (where.file.name, where.line) == ("item3.yaml", 3)
-
-
-def test_an_edited_file_is_parsed_again_and_a_broken_cache_ignored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    root = _many_clean_files(tmp_path, 20)
-    load(root)
-    parsed = _parse_counter(monkeypatch)
-    (tmp_path / "items/item3.yaml").write_text("name: edited\n")
-    assert load(root).document["items"]["i3"] == {"name": "edited"}
-    assert parsed == [tmp_path / "items/item3.yaml"]
-    (tmp_path / "items/item4.yaml").write_text("name: [unclosed\n")
-    with pytest.raises(SpecError) as problem:
-        load(root)
-    assert rules(problem) == ["yaml-syntax"]
-    for stored in load_module._ReadCache(root.resolve()).path.parent.iterdir():
-        stored.write_bytes(b"not a pickle")
-    parsed.clear()
-    (tmp_path / "items/item4.yaml").write_text("name: item4\n")
-    assert load(root).document["items"]["i4"] == {"name": "item4"}
-    assert len(parsed) == 21  # the root and every item, read afresh

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import SpecError
-from generator.load import load
-from generator.model import Api, EnumModel, Feature, ObjectModel, PublishedSpec, build
+from generator.ir.model import Api, EnumModel, Feature, ObjectModel, PublishedSpec, build
+from generator.spec.load import load
 from tests.conftest import SPEC
 
 

@@ -14,22 +14,19 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator import format as format_module
-from generator import render as render_module
-from generator.format import TemplateBug, format_file
-from generator.load import load
-from generator.model import Api, build
+from generator.format import TemplateBug, _parenthesize_long_unions, format_file, format_tree
+from generator.ir.model import Api, build
 from generator.pipeline import generate
-from generator.render import (
+from generator.render.env import (
     _wrap,
     docstring,
     markdown_code,
     markdown_text,
-    output_path,
     python_literal,
-    render,
     toml_string,
 )
+from generator.render.render import output_path, render
+from generator.spec.load import load
 from tests.conftest import ROOT, SPEC, TEMPLATES
 
 HOSTILE = [
@@ -106,32 +103,6 @@ def test_layered_template_folders_first_wins(tmp_path: Path, api: Api) -> None:
     outputs = render(api, [tmp_path, TEMPLATES])
     assert outputs["README.md"] == "custom ICWS API\n"
     assert "icws_api/models.py" in outputs
-
-
-@pytest.mark.parametrize(
-    ("mostly_kept", "help_from"),
-    [(False, 0.0), (True, 0.0), (True, float("inf"))],
-    ids=["helpers-at-once", "helpers-after-the-first-file", "alone"],
-)
-def test_forked_rendering_makes_what_one_process_makes(
-    api: Api, monkeypatch: pytest.MonkeyPatch, mostly_kept: bool, help_from: float
-) -> None:
-    """Helpers forked at once, or once the first file is rendered and its formatter started
-    (a helper must not wait for, and so take the output of, this process's formatters), or
-    none: the same files."""
-    alone = render(api, [TEMPLATES], workers=1, finish=format_module.start_formatting)
-    monkeypatch.setattr(render_module, "PARALLEL_FROM_JOBS", 1)
-    monkeypatch.setattr(render_module, "HELP_FROM", help_from)
-    monkeypatch.setattr(format_module, "MAX_RUNNING", 1)
-    forked = render(
-        api,
-        [TEMPLATES],
-        workers=2,
-        finish=format_module.start_formatting,
-        finish_early=format_module.formats,
-        mostly_kept=mostly_kept,
-    )
-    assert forked == alone
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -215,18 +186,18 @@ def test_python_is_formatted_in_blacks_style_and_nothing_else() -> None:
     assert format_file("a.md", "x  =  1\n") == "x  =  1\n"
 
 
-def test_files_are_formatted_while_more_are_started(monkeypatch: pytest.MonkeyPatch) -> None:
-    """More files than formatter processes may run at once: each still comes back formatted,
-    and a large file (more than a pipe holds) does not stall its formatter."""
-    monkeypatch.setattr(format_module, "MAX_RUNNING", 2)
+def test_one_formatter_call_formats_every_python_file_of_the_tree() -> None:
+    """Files in folders, a large file, and files that are not Python (kept as they are)."""
     big = "".join(f"x{i}  =  {{ 'a' :{i} }}\n" for i in range(20_000))
-    texts = {f"m{i}.py": f"y  =  {i}\n" for i in range(5)} | {"big.py": big, "notes.md": "a  b\n"}
-    pending = {path: format_module.start_formatting(path, text) for path, text in texts.items()}
-    formatted = {path: finished() for path, finished in pending.items()}
-    assert formatted["m3.py"] == "y = 3\n"
+    texts = {f"pkg/m{i}.py": f"y  =  {i}\n" for i in range(5)} | {
+        "big.py": big,
+        "notes.md": "a  b\n",
+    }
+    formatted = format_tree(texts)
+    assert formatted["pkg/m3.py"] == "y = 3\n"
     assert formatted["notes.md"] == "a  b\n"
     assert formatted["big.py"].splitlines()[19_999] == 'x19999 = {"a": 19999}'
-    assert not format_module._running
+    assert list(formatted) == list(texts)
 
 
 def test_only_union_hints_too_long_for_their_line_get_parentheses() -> None:
@@ -241,7 +212,7 @@ def test_only_union_hints_too_long_for_their_line_get_parentheses() -> None:
             f"        last: {hint},",
         ]
     )
-    lines = format_module._parenthesize_long_unions(text).split("\n")
+    lines = _parenthesize_long_unions(text).split("\n")
     assert lines[:2] == text.split("\n")[:2]
     assert lines[2] == f"        body: ({hint}) = None,"
     assert lines[3] == text.split("\n")[3]
@@ -265,34 +236,3 @@ def test_code_examples_in_the_html_page_are_escaped(tmp_path: Path) -> None:
     html = generate(tmp_path / "spec" / "openapi.yaml", [TEMPLATES]).files["docs/index.html"]
     assert b"<img" not in html
     assert b"--data &#39;{&#34;&lt;img src=x onerror=alert(1)&gt;&#34;" in html
-
-
-def test_templates_compiled_at_setup_spare_a_first_run_compiling_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``make`` compiles the templates as Python compiles modules at install: a first run on an
-    empty cache folder reads them (however their folder is spelled); a template edited since is
-    compiled afresh."""
-    templates = tmp_path / "templates"
-    shutil.copytree(TEMPLATES, templates)
-    monkeypatch.setattr(render_module, "COMPILED_AT_SETUP", tmp_path / "compiled")
-    monkeypatch.chdir(tmp_path)
-    render_module.compile_at_setup([Path("templates")])
-    monkeypatch.setenv("ICWS_CODEGEN_CACHE", str(tmp_path / "empty-cache"))
-    compiled: list[str] = []
-    original = jinja2.Environment.compile
-
-    def counting(self: jinja2.Environment, source: str, name: str, *rest: object) -> object:
-        compiled.append(name)
-        return original(self, source, name, *rest)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(jinja2.Environment, "compile", counting)
-    assert render_module.uncompiled([templates]) == []
-    render_module.compile_templates([templates])
-    assert compiled == []
-    edited = templates / "README.md.jinja"
-    edited.write_text(edited.read_text() + "\n")
-    assert render_module.uncompiled([templates]) == ["README.md.jinja"]
-    render_module.compile_templates([templates], ["README.md.jinja"])
-    assert compiled == ["README.md.jinja"]
-    assert render_module.uncompiled([templates]) == []  # now in the cache folder

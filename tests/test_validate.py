@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Severity
-from generator.load import LoadedSpec, load
-from generator.validate import validate
+from generator.spec.load import LoadedSpec, load
+from generator.spec.validate import validate
 from tests.conftest import SPEC
 
 ENDPOINT = "/icws/{sessionId}/dialer/update-stage"

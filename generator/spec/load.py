@@ -4,17 +4,14 @@ Bundling follows one rule: a ``$ref`` to something the root document lists under
 (directly or through a file reference) becomes an internal ``#/components/...`` reference; any
 other reference to another file is inlined. Every node of the result can be traced to the file,
 line and column it was written at, so diagnostics can point at it: files are read without
-positions, and read again with them only when a diagnostic asks. A file read before (the same
-bytes) comes from the cache folder, unpickled rather than parsed.
+positions, and read again with them only when a diagnostic asks.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -22,11 +19,9 @@ from urllib.parse import unquote
 
 import yaml
 
-from generator import fork
-from generator import pointer as jp
 from generator.diagnostics import Diagnostic, Location, SpecError, error
-from generator.fingerprint import cache_folder
-from generator.openapi import ref_target
+from generator.spec import pointer as jp
+from generator.spec.openapi import ref_target
 
 try:
     from yaml import CSafeLoader as YamlLoader
@@ -139,31 +134,22 @@ class _YamlReader:
         path: Path,
         diagnostics: list[Diagnostic],
         positions: bool = False,
-        cache: _ReadCache | None = None,
     ) -> None:
         self.path = path
         self.diagnostics = diagnostics
         self.positions = positions
-        self.cache = cache
         self.nodes_built = 0
         self.checked: set[int] = set()
         self.ref_holders: dict[int, Any] = {}
 
-    def read(self, parse: bool = True) -> _SourceFile | None:
-        """The file's values: from the cache when it read to them before, else parsed (unless
-        ``parse`` is false: then None)."""
+    def read(self) -> _SourceFile | None:
+        """The file's values, or None (with a diagnostic) when it cannot be read."""
         try:
             raw = self.path.read_bytes()
         except OSError as exc:
             self._error("file-unreadable", f"cannot read {self.path.name}: {exc.strerror}", None)
             return None
-        digest = hashlib.sha256(raw).hexdigest()
-        known = self.cache.get(digest) if self.cache is not None else None
-        if known is not None:
-            value, holders = known
-            locations = _Locations(self.path)
-            return _SourceFile(self.path, value, locations, digest, {id(h): h for h in holders})
-        return self._parse(raw, digest) if parse else None
+        return self._parse(raw, hashlib.sha256(raw).hexdigest())
 
     def _parse(self, raw: bytes, digest: str) -> _SourceFile | None:
         try:
@@ -304,81 +290,14 @@ _JSON_SCALARS = (str, int, float, bool, type(None))
 _STRING_TAG = "tag:yaml.org,2002:str"
 
 
-PARALLEL_FROM_FILES = 64
-"""From this many files named by the root document on, a forked child reads half of them."""
-
-
-def _read_clean(paths: list[Path], cache: _ReadCache) -> dict[Path, tuple[Any, list[Any], str]]:
-    """Each file of ``paths`` that reads without a diagnostic: its value, its ``$ref`` holders
-    (one pickle keeps them the same objects as in the value) and its digest."""
-    read = {}
-    for path in paths:
-        diagnostics: list[Diagnostic] = []
-        source = _YamlReader(path, diagnostics, cache=cache).read()
-        if source is not None and not diagnostics:
-            read[path] = (source.value, list(source.ref_holders.values()), source.digest)
-    return read
-
-
 class _TooLarge(Exception):
     pass
-
-
-class _ReadCache:
-    """What each spec file read to, by the SHA-256 of its bytes: a file read before is unpickled,
-    not parsed again (parsing is most of loading a large spec). One file per root document in the
-    cache folder, rewritten when a file was parsed afresh. Only a load with no diagnostic is kept,
-    so every problem is still found, and located, by the parser."""
-
-    def __init__(self, root: Path) -> None:
-        key = hashlib.sha256(f"{root}\0{_reader_version()}".encode()).hexdigest()[:32]
-        self.path = cache_folder() / "reads" / f"{key}.pickle"
-        try:
-            with open(self.path, "rb") as handle:
-                self.entries: dict[str, bytes] = pickle.load(handle)
-        except Exception:  # none yet, or unusable: every file is parsed
-            self.entries = {}
-
-    def get(self, digest: str) -> tuple[Any, list[Any]] | None:
-        """A file's value and ``$ref`` holders (one pickle: the same objects), if known."""
-        blob = self.entries.get(digest)
-        try:
-            return pickle.loads(blob) if blob is not None else None
-        except Exception:
-            return None
-
-    def keep(self, sources: Iterable[_SourceFile]) -> None:
-        """Remember what ``sources`` read to, and nothing else; best effort."""
-        entries = {
-            source.digest: self.entries.get(source.digest)
-            or pickle.dumps((source.value, list(source.ref_holders.values())), _PICKLE_PROTOCOL)
-            for source in sources
-        }
-        if entries.keys() == self.entries.keys():
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=self.path.parent, delete=False) as handle:
-                pickle.dump(entries, handle, _PICKLE_PROTOCOL)
-            os.replace(handle.name, self.path)
-        except OSError:
-            pass
-
-
-_PICKLE_PROTOCOL = pickle.HIGHEST_PROTOCOL
-
-
-def _reader_version() -> str:
-    """What a file reads to depends on: this module and PyYAML."""
-    source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    return f"{source} {yaml.__version__} {YamlLoader.__name__}"
 
 
 class _Bundler:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.base = root.parent
-        self.cache = _ReadCache(root)
         self.diagnostics: list[Diagnostic] = []
         self.sources: dict[Path, _SourceFile | None] = {}
         self.exports: dict[tuple[Path, str], str] = {}
@@ -403,12 +322,10 @@ class _Bundler:
             )
             raise SpecError(self.diagnostics)
         self._collect_exports(source)
-        self._prefetch(source)
         document = self._bundle(source.value, source, "", "", ())
         self._check_internal_refs(document)
         if self.diagnostics:
             raise SpecError(self.diagnostics)
-        self.cache.keep(src for src in self.sources.values() if src)
         digests = {path: src.digest for path, src in sorted(self.sources.items()) if src}
         return LoadedSpec(self.root, document, tuple(digests), digests, self.mounts)
 
@@ -425,50 +342,8 @@ class _Bundler:
                 )
                 self.sources[path] = None
             else:
-                self.sources[path] = _YamlReader(path, self.diagnostics, cache=self.cache).read()
+                self.sources[path] = _YamlReader(path, self.diagnostics).read()
         return self.sources[path]
-
-    def _prefetch(self, root: _SourceFile) -> None:
-        """Read the files the root document's ``$ref``s name before bundling asks for them one by
-        one: those the cache knows from it, and of many others, half in a forked child. Only clean
-        reads are kept; a file with a problem is read again when bundling reaches it, so
-        diagnostics come in order."""
-        wanted = []
-        for path in sorted(self._files_named(root.value, root.path) - self.sources.keys()):
-            reader = _YamlReader(path, [], cache=self.cache)
-            known = reader.read(parse=False) if self.cache.entries else None
-            if known is not None:
-                self.sources[path] = known
-            else:
-                wanted.append(path)
-        if not fork.AVAILABLE or len(wanted) < PARALLEL_FROM_FILES:
-            return
-        theirs = fork.beside(lambda: _read_clean(wanted[1::2], self.cache))
-        read = _read_clean(wanted[0::2], self.cache) | (theirs() or {})
-        for path in wanted:
-            if path in read:
-                value, holders, digest = read[path]
-                self.sources[path] = _SourceFile(
-                    path, value, _Locations(path), digest, {id(h): h for h in holders}
-                )
-
-    def _files_named(self, value: Any, source: Path) -> set[Path]:
-        """The spec files that ``$ref``s in ``value`` name (those that can be read)."""
-        found: set[Path] = set()
-        stack = [value]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, list):
-                stack.extend(node)
-            elif isinstance(node, dict):
-                ref = node.get("$ref")
-                file_part = ref.partition("#")[0] if isinstance(ref, str) else ""
-                if file_part and "://" not in file_part and not file_part.startswith("//"):
-                    path = self._resolve(source, unquote(file_part))
-                    if path not in found and self._inside(path) and path.is_file():
-                        found.add(path)
-                stack.extend(node.values())
-        return found
 
     def _resolve(self, referrer: Path, relative: str) -> Path:
         """The file ``relative`` names from ``referrer``'s folder, links and ``..`` resolved

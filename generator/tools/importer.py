@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from generator import naming
 from generator.diagnostics import Diagnostic, Location, error, warning
+from generator.ir import naming
 
 METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS")
 SCALARS: dict[str, dict[str, Any]] = {

@@ -16,10 +16,10 @@ from typing import Any
 
 import yaml
 
-from generator import naming
-from generator.load import load
-from generator.openapi import HTTP_METHODS, deref, iter_operations
-from generator.render import environment
+from generator.ir import naming
+from generator.render.env import environment
+from generator.spec.load import load
+from generator.spec.openapi import HTTP_METHODS, deref, iter_operations
 
 TEMPLATE = "_scaffold/path-item.yaml.jinja"
 BODY_METHODS = ("post", "put", "patch")

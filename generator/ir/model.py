@@ -21,13 +21,12 @@ from urllib.parse import quote, urlencode
 
 import orjson
 
-from generator import __version__, naming
-from generator import pointer as jp
+from generator import __version__
 from generator.diagnostics import Diagnostic, SpecError, error
-from generator.journal import Entry, Recorder, Shared
-from generator.load import LoadedSpec
-from generator.openapi import OperationSite, deref, iter_operations, ref_target
-from generator.store import Store
+from generator.ir import naming
+from generator.spec import pointer as jp
+from generator.spec.load import LoadedSpec
+from generator.spec.openapi import deref, iter_operations, ref_target
 
 INT_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
@@ -431,27 +430,17 @@ class Operation:
 
 
 @dataclass(frozen=True)
-class Examples:
-    """The API-wide values of the example calls in the docs."""
-
-    package: str
-    base_url: str
-    """The first server's URL, its variables at their defaults."""
-    session_fields: tuple[SessionField, ...]
-    session_cookies: bool
-    cookies: tuple[tuple[str, str], ...]
-    """Session cookies: (name, value)."""
-
-
-@dataclass(frozen=True)
-class TagNames:
-    """What a tag names: its pages, its client attribute, its server and mock classes. A
-    fragment of one operation takes these rather than the whole tag (whose content is all its
-    operations), so that editing one operation keeps its neighbours' fragments."""
-
+class Tag:
     name: str
     attribute: str
+    """The client's attribute for it, and the name of its modules."""
     class_prefix: str
+    description: str
+    operations: tuple[Operation, ...]
+
+    @functools.cached_property
+    def module(self) -> str:
+        return self.attribute
 
     @functools.cached_property
     def server_class(self) -> str:
@@ -460,17 +449,6 @@ class TagNames:
     @functools.cached_property
     def mock_class(self) -> str:
         return f"Mock{self.class_prefix}"
-
-
-@dataclass(frozen=True)
-class Tag(TagNames):
-    description: str
-    operations: tuple[Operation, ...]
-
-    @functools.cached_property
-    def names(self) -> TagNames:
-        """What it names alone, for the fragments of one of its operations."""
-        return TagNames(self.name, self.attribute, self.class_prefix)
 
 
 def _canonical_json(document: Any) -> bytes:
@@ -579,16 +557,6 @@ class Api:
     """Session cookies of the examples: (name, value)."""
     session_cookies_named: tuple[tuple[tuple[str, str | None], ...], ...]
     """Names of the session's cookies, as (literal, session attribute) pieces."""
-
-    @functools.cached_property
-    def examples(self) -> Examples:
-        return Examples(
-            self.package,
-            self.example_base_url,
-            self.session_fields,
-            self.session_cookies,
-            self.example_cookies,
-        )
 
     @functools.cached_property
     def spec_json(self) -> str:
@@ -757,99 +725,9 @@ class Api:
         return tuple(naming.export_order(exports))
 
 
-VALUES: tuple[type, ...] = (
-    Feature,
-    Constraint,
-    TypeRef,
-    Example,
-    ModelField,
-    ObjectModel,
-    EnumMember,
-    EnumModel,
-    Parameter,
-    SecurityScheme,
-    ResponseHeader,
-    Response,
-    ErrorClass,
-    SessionField,
-    AuthParam,
-    Credential,
-    FeaturesList,
-    PathPart,
-    RequestBody,
-    Operation,
-    Examples,
-    TagNames,
-    Tag,
-)
-"""The classes whose fields hold their whole content (plain values, tuples or these again): what
-:func:`digest` takes, and what keys a template's fragments (``Api``, which holds the loaded
-document, is not one)."""
-
-
-def _pickled_lean(cls: type) -> None:
-    """Pickle ``cls`` by its fields and digest only: what ``cached_property`` holds is made
-    again when asked (the journals keep many model objects)."""
-    names = (*(field.name for field in dataclasses.fields(cls)), "_digest")
-
-    def __getstate__(self: object) -> dict[str, Any]:
-        memo = self.__dict__
-        return {name: memo[name] for name in names if name in memo}
-
-    setattr(cls, "__getstate__", __getstate__)  # noqa: B010
-
-
-_FIELDS = {cls: tuple(field.name for field in dataclasses.fields(cls)) for cls in VALUES}
-
-
-def digest(value: object) -> str:
-    """The digest of a model object's whole content: its class and every field, a model object
-    among them by its own digest (so a tag's is made from its operations' at once). Made once
-    per object, and kept (pickled with it: see :mod:`generator.journal`)."""
-    memo = value.__dict__
-    found: str | None = memo.get("_digest")
-    if found is None:
-        cls = type(value)
-        parts = ", ".join([content(memo[name]) for name in _FIELDS[cls]])
-        text = f"{cls.__qualname__}({parts})".encode("utf-8", "surrogatepass")
-        found = memo["_digest"] = hashlib.blake2b(text, digest_size=20).hexdigest()
-    return found
-
-
-def content(value: object) -> str:
-    """A value as a digest takes it (a model object's field, or a fragment's argument): a model
-    object by its digest, a tuple item by item, a plain value by its ``repr`` (quoted if text,
-    so never taken for a digest)."""
-    if type(value) in _FIELDS:
-        return "#" + digest(value)
-    if type(value) is tuple:
-        return "(" + ", ".join([content(item) for item in value]) + ",)"
-    return repr(value)
-
-
-for _class in VALUES:
-    _pickled_lean(_class)
-
-
-def build(
-    spec: LoadedSpec, package: str | None = None, journals: Store[Entry] | None = None
-) -> Api:
-    """The :class:`Api` of a validated spec; :class:`SpecError` when names collide. With
-    ``journals``, operations an earlier run modelled are reused where nothing they read changed
-    (see :mod:`generator.journal`); the caller saves them once the spec is known to be valid."""
-    return _Builder(spec, package, journals or Store()).build()
-
-
-def _observed(value: Any) -> Any:
-    """A value of the builder's shared state as a journal's read records it: plain values as
-    they are, model objects and document nodes by digest (as bytes, which no plain value is)."""
-    if type(value) in _FIELDS:
-        return b"v" + digest(value).encode()
-    if isinstance(value, tuple):
-        return tuple(map(_observed, value))
-    if isinstance(value, dict | list):
-        return b"j" + hashlib.blake2b(_canonical_json(value), digest_size=20).digest()
-    return value
+def build(spec: LoadedSpec, package: str | None = None) -> Api:
+    """The :class:`Api` of a validated spec; :class:`SpecError` when names collide."""
+    return _Builder(spec, package).build()
 
 
 @dataclass
@@ -877,32 +755,26 @@ class _Scope:
 
 
 class _Builder:
-    def __init__(self, spec: LoadedSpec, package: str | None, journals: Store[Entry]) -> None:
+    def __init__(self, spec: LoadedSpec, package: str | None) -> None:
         self.spec = spec
         self.document = spec.document
         self.package = package
-        self.journals = journals
         self.diagnostics: list[Diagnostic] = []
-        # The state operations share, journalled (see generator.journal): every read and write
-        # of it while an operation is modelled goes through these tables.
-        self.recorder = Recorder(_observed)
-        table = self.recorder.table
-        self.named: Shared[str, EnumModel | ObjectModel | None] = table("named")
-        self.named_sources: Shared[str, tuple[str, Any]] = table("named_sources")
-        self.order: Shared[str, None] = table("order")
+        self.named: dict[str, EnumModel | ObjectModel | None] = {}
+        self.named_sources: dict[str, tuple[str, Any]] = {}
+        self.order: dict[str, None] = {}
         """Class names in the order their models were completed."""
-        self.class_names = _Scope("two schemas share a class name", table("class_names"))
-        self.typing_imports: Shared[str, None] = table("typing_imports")
-        self.error_statuses: Shared[int, None] = table("error_statuses")
-        self.error_examples: Shared[tuple[int, str], str] = table("error_examples")
+        self.class_names = _Scope("two schemas share a class name")
+        self.typing_imports: dict[str, None] = {}
+        self.error_statuses: dict[int, None] = {}
+        self.error_examples: dict[tuple[int, str], str] = {}
         """Example values of the required headers of each error status, by status and header."""
-        self.own_error_bodies: Shared[int, str] = table("own_error_bodies")
-        self.shared_responses: Shared[tuple[str, str], Response] = table("shared_responses")
+        self.own_error_bodies: dict[int, str] = {}
+        self.shared_responses: dict[tuple[str, str], Response] = {}
         """Responses written once (``$ref``) and used by many operations, by target and status."""
-        self.auth_params: Shared[str, None] = table("auth_params")
-        self.session_fields: Shared[str, SessionField] = table("session_fields")
+        self.auth_params: dict[str, None] = {}
+        self.session_fields: dict[str, SessionField] = {}
         self.schemes = self._security_schemes()
-        self.outside_paths: bytes | None = None
 
     def build(self) -> Api:
         document = self.document
@@ -1002,7 +874,9 @@ class _Builder:
                 attributes.claim(naming.snake(tag), tag, jp.join(site.pointer, "tags"), self)
                 grouped[tag] = []
                 method_scopes[tag] = _Scope(f"two operations of tag {tag!r} share a method name")
-            operation = self._operation_at(site, tag)
+            operation = self._operation(
+                site.path, site.method, site.pointer, site.operation, site.path_item, tag
+            )
             method_scopes[tag].claim(
                 operation.name, operation.operation_id, jp.join(site.pointer, "operationId"), self
             )
@@ -1020,46 +894,6 @@ class _Builder:
             )
             for name in ordered
         )
-
-    def _operation_at(self, site: OperationSite, tag: str) -> Operation:
-        """The operation at ``site``: from the journals when its key is known there and each read
-        its journal recorded finds the same, else modelled (and journalled)."""
-
-        def modelled() -> Operation:
-            return self._operation(
-                site.path, site.method, site.pointer, site.operation, site.path_item, tag
-            )
-
-        if not self.journals.active:  # nothing is kept, so nothing is journalled
-            return modelled()
-        key = self._journal_key(site)
-        entry = self.journals.get(key) if key is not None else None
-        if key is not None and entry is not None and self.recorder.answers(entry):
-            self.recorder.replay(entry)
-            self.journals.keep(key, entry)
-            return entry.operation  # type: ignore[no-any-return]
-        # Journalled even when not kept (no key): its writes must be answered by value.
-        with self.recorder.recording() as journal:
-            operation = modelled()
-        if key is not None:
-            entry = Entry(tuple(journal.reads.items()), tuple(journal.writes.items()), operation)
-            for value in (operation, *journal.writes.values()):
-                if type(value) in _FIELDS:
-                    digest(value)  # kept with it, for the fragments' keys of later runs
-            self.journals.keep(key, entry)
-        return operation
-
-    def _journal_key(self, site: OperationSite) -> bytes | None:
-        """What modelling the operation at ``site`` reads of the document: its path item and all
-        but ``paths``. None (its journal never kept) for a path item that refers into ``paths``,
-        which its key would not hold."""
-        item = _canonical_json(site.path_item)
-        if b'"#/paths' in item:
-            return None
-        if self.outside_paths is None:
-            rest = {key: value for key, value in self.document.items() if key != "paths"}
-            self.outside_paths = _canonical_json([self.package, rest])
-        return self.journals.key(self.outside_paths, repr((site.path, site.method)).encode(), item)
 
     def _operation(
         self,

@@ -20,10 +20,10 @@ from urllib.parse import quote
 
 import jsonschema_rs
 
-from generator import pointer as jp
 from generator.diagnostics import Diagnostic, error, warning
-from generator.load import LoadedSpec
-from generator.openapi import deref, iter_operations, iter_schema_sites, ref_target
+from generator.spec import pointer as jp
+from generator.spec.load import LoadedSpec
+from generator.spec.openapi import deref, iter_operations, iter_schema_sites, ref_target
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError

@@ -1,0 +1,1 @@
+"""The intermediate model: frozen dataclasses between the spec and the templates."""

@@ -1,0 +1,1 @@
+"""Reading the spec: YAML with positions, ``$ref`` bundling, and validation."""

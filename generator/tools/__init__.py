@@ -1,0 +1,1 @@
+"""Tools beside the pipeline: ``new-endpoint`` and ``import-page``."""
