@@ -36,6 +36,20 @@ def iter_operations(document: dict[str, Any]) -> Iterator[OperationSite]:
                 yield OperationSite(path, method, jp.join("/paths", path, method), operation, item)
 
 
+def parameters_of(document: dict[str, Any], site: OperationSite) -> list[tuple[str, Any]]:
+    """The parameters of the operation at ``site``, its path item's included (the operation's
+    own win, by name and place), each resolved, with the pointer it was written at."""
+    merged: dict[tuple[Any, Any], tuple[str, Any]] = {}
+    for base, holder in ((jp.parent(site.pointer), site.path_item), (site.pointer, site.operation)):
+        for index, raw in enumerate(holder.get("parameters") or []):
+            parameter = deref(document, raw)
+            merged[(parameter.get("name"), parameter.get("in"))] = (
+                jp.join(base, "parameters", index),
+                parameter,
+            )
+    return list(merged.values())
+
+
 def deref(document: dict[str, Any], node: Any) -> Any:
     """``node`` with internal ``$ref``s followed (3.1 ``summary``/``description`` siblings win)."""
     overrides: dict[str, Any] = {}

@@ -1,0 +1,180 @@
+"""Build the intermediate model of a validated, bundled spec, in passes.
+
+1. The protocol: security schemes, and every value a session holds.
+2. Every named schema and its model (:mod:`generator.ir.schemas`).
+3. Each operation, from those and its own path item (:mod:`generator.ir.operations`).
+4. The API: operations grouped by tag, and what is derived from all of them (error classes,
+   challenge parameters, imports).
+
+Each pass takes what the earlier ones returned and returns what it made; names that collide are
+reported, all at once, as a :class:`SpecError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from typing import Any
+
+from generator import __version__
+from generator.diagnostics import Diagnostic, SpecError
+from generator.ir import naming
+from generator.ir.examples import default_port, example_base_url
+from generator.ir.nodes import (
+    Api,
+    AuthParam,
+    EnumModel,
+    ErrorClass,
+    ObjectModel,
+    Operation,
+    PublishedSpec,
+    Response,
+    Tag,
+    _canonical_json,
+)
+from generator.ir.operations import Context, error_class, operation_of, response_of
+from generator.ir.protocol import (
+    example_cookies,
+    security_schemes,
+    session_cookie_names,
+    session_fields,
+)
+from generator.ir.schemas import register
+from generator.ir.scopes import Scope
+from generator.ir.types import type_of
+from generator.spec import pointer as jp
+from generator.spec.load import LoadedSpec
+from generator.spec.openapi import deref, iter_operations
+
+
+def build(spec: LoadedSpec, package: str | None = None) -> Api:
+    """The :class:`Api` of a validated spec; :class:`SpecError` when names collide."""
+    document = spec.document
+    schemes = security_schemes(document)
+    fields = session_fields(document)
+    schemas, problems = register(spec)
+    context = Context(spec, schemas, schemes, fields)
+    shared = [
+        response_of(
+            context,
+            jp.join("/components/responses", name),
+            str(deref(document, raw).get("x-status", "")),
+            raw,
+        )
+        for name, raw in ((document.get("components") or {}).get("responses") or {}).items()
+    ]
+    tags = _tags(context, problems)
+    if problems:
+        raise SpecError(problems)
+    responses = shared + [r for tag in tags for op in tag.operations for r in op.responses]
+    models = list(schemas.models.values())
+    info = document.get("info", {})
+    title = str(info.get("title", ""))
+    return Api(
+        title=title,
+        version=str(info.get("version", "")),
+        summary=str(info.get("summary", "")),
+        description=str(info.get("description", "")),
+        distribution=naming.distribution(package or title),
+        package=package or naming.package(title),
+        generator_version=__version__,
+        spec_sha256=hashlib.sha256(_canonical_json(document)).hexdigest(),
+        enums=tuple(m for m in models if isinstance(m, EnumModel)),
+        models=tuple(m for m in models if isinstance(m, ObjectModel)),
+        tags=tags,
+        security_schemes=tuple(schemes.values()),
+        error_model=_error_model(document, schemas.object_model),
+        error_classes=_error_classes(responses),
+        session_fields=tuple(fields[name] for name in sorted(fields)),
+        session_cookies=any(op.sends_cookies for tag in tags for op in tag.operations),
+        auth_params=tuple(
+            AuthParam(naming.field(p), p)
+            for p in dict.fromkeys(p for r in responses for h in r.headers for p in h.auth_params)
+        ),
+        typing_imports=_typing_imports(models),
+        published=PublishedSpec(document, schemas.hoisted(document)),
+        default_port=default_port(document),
+        example_base_url=example_base_url(document),
+        example_cookies=example_cookies(schemes, fields),
+        session_cookies_named=session_cookie_names(schemes, fields),
+    )
+
+
+def _tags(context: Context, problems: list[Diagnostic]) -> tuple[Tag, ...]:
+    """The operations grouped by their first tag, tags in the order the root declares them."""
+    spec = context.spec
+    declared = {
+        t["name"]: str(t.get("description", ""))
+        for t in spec.document.get("tags") or []
+        if isinstance(t, dict) and "name" in t
+    }
+    grouped: dict[str, list[Operation]] = {}
+    attributes = Scope("two tags share a client attribute", spec, problems)
+    methods: dict[str, Scope] = {}
+    for site in iter_operations(spec.document):
+        operation, found = operation_of(context, site)
+        problems += found
+        tag = operation.tag
+        if tag not in grouped:
+            attributes.claim(operation.tag_attribute, tag, jp.join(site.pointer, "tags"))
+            grouped[tag] = []
+            methods[tag] = Scope(
+                f"two operations of tag {tag!r} share a method name", spec, problems
+            )
+        methods[tag].claim(
+            operation.name, operation.operation_id, jp.join(site.pointer, "operationId")
+        )
+        grouped[tag].append(operation)
+    ordered = [name for name in declared if name in grouped]
+    ordered += [name for name in grouped if name not in declared]
+    return tuple(
+        Tag(
+            name=name,
+            attribute=grouped[name][0].tag_attribute,
+            class_prefix=naming.pascal(name),
+            description=declared.get(name, ""),
+            operations=tuple(grouped[name]),
+        )
+        for name in ordered
+    )
+
+
+def _error_model(document: dict[str, Any], object_model: Any) -> ObjectModel | None:
+    """The model of every error body (``x-error-schema``), if the spec names one."""
+    target = document.get("x-error-schema")
+    if not isinstance(target, str):
+        return None
+    model: ObjectModel | None = object_model(type_of(document, {"$ref": target}).annotation)
+    return model
+
+
+def _error_classes(responses: list[Response]) -> tuple[ErrorClass, ...]:
+    """One class per error status the responses use: the example values of its required headers
+    and its own body model, as first written."""
+    headers: dict[int, dict[str, str]] = {}
+    bodies: dict[int, str] = {}
+    for response in responses:
+        if response.error_class is None:
+            continue
+        status = int(response.status)
+        examples = headers.setdefault(status, {})
+        for header in response.headers:
+            if header.required and header.example is not None:
+                examples.setdefault(header.wire_name, header.example)
+        if response.own_error_body:
+            bodies.setdefault(status, response.own_error_body)
+    return tuple(
+        dataclasses.replace(
+            error_class(status, tuple(headers[status].items())), body=bodies.get(status)
+        )
+        for status in sorted(headers)
+    )
+
+
+def _typing_imports(models: list[EnumModel | ObjectModel]) -> tuple[str, ...]:
+    """What the models module imports from ``typing``."""
+    annotations = " ".join(
+        f.annotation for m in models if isinstance(m, ObjectModel) for f in m.fields
+    )
+    used = {name for name in ("Annotated", "Literal") if f"{name}[" in annotations}
+    return tuple(sorted(used | {"Any", "ClassVar"}))

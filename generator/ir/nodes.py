@@ -1,0 +1,728 @@
+"""The intermediate model's nodes: frozen dataclasses holding everything a template prints,
+already named (through :mod:`generator.ir.naming`), typed and ordered, so templates only loop
+and print. :mod:`generator.ir.build` makes them from a validated spec."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from generator.ir import naming
+from generator.spec import pointer as jp
+
+
+@dataclass(frozen=True)
+class Feature:
+    """The server feature, and its version, that an operation or property needs."""
+
+    name: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One validation rule: the pydantic ``Field`` keyword, its Python value, and its wording."""
+
+    keyword: str
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A type as Python spells it (``annotation``) and as a reader would (``label``)."""
+
+    annotation: str
+    label: str
+    constraints: tuple[Constraint, ...] = ()
+    hint: str = ""
+    """The annotation without validation rules (``Annotated`` dropped), where it differs."""
+    nullable: bool = False
+    """Whether ``null`` is a value (the annotation then already admits ``None``)."""
+    model: str | None = None
+    """The generated class it names, if any."""
+    choices: tuple[str, ...] = ()
+    """The values an enumeration allows, with their names: ``1 = Regular``."""
+
+    @functools.cached_property
+    def plain(self) -> str:
+        """The type for signatures: what a caller passes, rules aside."""
+        return self.hint or self.annotation
+
+
+@dataclass(frozen=True)
+class Example:
+    """An example value, as compact JSON and as a Python expression."""
+
+    json: str
+    python: str
+
+
+@dataclass(frozen=True)
+class ModelField:
+    name: str
+    wire_name: str
+    type: TypeRef
+    required: bool
+    description: str
+    feature: Feature | None
+    example: Example | None = None
+    """The spec's example, or a made-up one for a required field."""
+    const: str | None = None
+    """The one value it may have (a JSON Schema ``const``), as a Python literal."""
+
+    @functools.cached_property
+    def annotation(self) -> str:
+        """The model's annotation: an optional field left out is None, but null is refused."""
+        if self.required or self.type.nullable:
+            return self.type.annotation
+        return f"Annotated[{self.type.annotation} | None, NotNull]"
+
+    @functools.cached_property
+    def hint(self) -> str:
+        """The type a caller passes for it."""
+        if self.required or self.type.nullable:
+            return self.type.plain
+        return f"{self.type.plain} | None"
+
+    @functools.cached_property
+    def doc(self) -> str:
+        """One line on it for a docstring: wire name, type, rules, description."""
+        return _describe(self.wire_name, [], self.type, self.required, self.description)
+
+    @functools.cached_property
+    def aliased(self) -> bool:
+        """Whether the wire name differs from the Python name."""
+        return self.wire_name != self.name
+
+
+@dataclass(frozen=True)
+class ObjectModel:
+    name: str
+    wire_name: str
+    description: str
+    fields: tuple[ModelField, ...]
+    extra: str
+    """What validation does with unknown properties: ``ignore``, ``forbid`` or ``allow``."""
+
+    @functools.cached_property
+    def doc(self) -> str:
+        return _doc(self.description, f"The ``{self.wire_name}`` representation.")
+
+    @functools.cached_property
+    def constants(self) -> tuple[ModelField, ...]:
+        """Fields with one possible value: filled in when made in Python, required in JSON."""
+        return tuple(f for f in self.fields if f.const is not None)
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    name: str
+    value: str
+    """The value as a Python literal."""
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class EnumModel:
+    name: str
+    wire_name: str
+    description: str
+    base: str
+    """``IntEnum`` or ``StrEnum``."""
+    members: tuple[EnumMember, ...]
+
+    @functools.cached_property
+    def doc(self) -> str:
+        return _doc(self.description, f"The ``{self.wire_name}`` enumeration.")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    wire_name: str
+    location: str
+    """``path``, ``query``, ``header`` or ``cookie``."""
+    required: bool
+    description: str
+    type: TypeRef
+    session_attribute: str | None
+    """The session attribute that supplies it (from ``x-session-field``), if any."""
+    example: Example | None = None
+
+    @functools.cached_property
+    def hint(self) -> str:
+        """The type a caller passes for it."""
+        return self.type.plain if self.required else f"{self.type.plain} | None"
+
+    @functools.cached_property
+    def doc(self) -> str:
+        """One line on it for a docstring: wire name, place, type, rules, description."""
+        return _describe(
+            self.wire_name, [self.location], self.type, self.required, self.description
+        )
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    key: str
+    kind: str
+    location: str
+    wire_name: str
+    """The header or cookie name; with ``name_template``, ``{param}`` placeholders in it."""
+    name_template: bool
+    description: str
+    session_attribute: str | None
+    origin: str
+    """Where a client gets the value (``x-obtained-from``)."""
+    example: str
+    """A value for examples (``x-example``)."""
+
+
+@dataclass(frozen=True)
+class ResponseHeader:
+    name: str
+    wire_name: str
+    required: bool
+    description: str
+    type: TypeRef
+    example: str | None
+    session_attribute: str | None = None
+    """The session value it carries (``x-session-field``), on a session-creating answer."""
+    auth_params: tuple[str, ...] = ()
+    """Parameters of the ``WWW-Authenticate`` challenges it carries (``x-auth-params``)."""
+
+
+@dataclass(frozen=True)
+class Response:
+    status: str
+    description: str
+    body: TypeRef | None
+    media_types: tuple[str, ...]
+    headers: tuple[ResponseHeader, ...]
+    error_class: str | None
+    """The exception class of an error status."""
+    alternate_hosts: str | None = None
+    """The body field naming hosts to try instead (``x-alternate-hosts``)."""
+    own_error_body: str | None = None
+    """The model of an error body that is not the error representation (``x-error-schema: false``)."""
+
+    @functools.cached_property
+    def is_error(self) -> bool:
+        return self.status[:1] in "45" or self.status == "default"
+
+    @functools.cached_property
+    def is_success(self) -> bool:
+        return self.status[:1] == "2"
+
+
+@dataclass(frozen=True)
+class ErrorClass:
+    """The exception raised (client) or answered (server) for one error status."""
+
+    status: int
+    name: str
+    phrase: str
+    headers: tuple[tuple[str, str], ...] = ()
+    """Required response headers the spec gives an example for: a server's defaults."""
+    body: str | None = None
+    """The model of its body where that is not the error representation (``x-error-schema: false``)."""
+
+
+@dataclass(frozen=True)
+class SessionField:
+    """A value a client session holds, named by ``x-session-field`` in the spec."""
+
+    name: str
+    wire_name: str
+    description: str
+    secret: bool
+    """A credential (from a security scheme): kept out of ``repr`` and logs."""
+    example: str
+
+
+@dataclass(frozen=True)
+class AuthParam:
+    """A parameter of an authentication challenge, with its accessor's name."""
+
+    name: str
+    wire_name: str
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A path, header or query value every call of an operation takes from the session."""
+
+    location: str
+    wire_name: str
+    session_attribute: str
+    parameter: str | None = None
+    """The Python name of the parameter, for a path value."""
+
+    @functools.cached_property
+    def what(self) -> str:
+        """How a person names it: ``the ININ-ICWS-CSRF-Token header``."""
+        place = {"path": "path parameter", "query": "query parameter"}.get(
+            self.location, self.location
+        )
+        return f"the {self.wire_name} {place}"
+
+
+@dataclass(frozen=True)
+class FeaturesList:
+    """Where an answer lists the server's features (``x-features``): Python field names."""
+
+    list_field: str
+    """The answer's list of entries; empty when the answer is one entry."""
+    name_field: str
+    version_field: str
+    entry_model: str
+
+
+@dataclass(frozen=True)
+class PathPart:
+    """A piece of a path template: literal text, or a parameter's value."""
+
+    literal: str
+    parameter: Parameter | None
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    type: TypeRef
+    model: ObjectModel | None
+    """The model when the body is an object model, whose fields become keyword arguments."""
+    required: bool
+    media_types: tuple[str, ...]
+    options: tuple[ObjectModel, ...] = ()
+    """For a body that is one of several object models: those models."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    name: str
+    method: str
+    path: str
+    tag: str
+    tag_attribute: str
+    """The client attribute of its tag (``client.<tag_attribute>.<name>``)."""
+    summary: str
+    description: str
+    feature: Feature | None
+    parameters: tuple[Parameter, ...]
+    body: RequestBody | None
+    responses: tuple[Response, ...]
+    security: tuple[tuple[str, ...], ...]
+    """Alternatives (any one suffices), each a set of scheme keys (all needed)."""
+    path_parts: tuple[PathPart, ...]
+    credentials: tuple[Credential, ...]
+    """Session values sent with every call (the first security alternative's, and parameters')."""
+    sends_cookies: bool
+    """Whether the session's cookies go with every call (a cookie security scheme)."""
+    required_cookies: tuple[tuple[PathPart, ...], ...]
+    """Names of the cookies a call must carry, each made of literal text and path values."""
+    accept: str
+    """The Accept header: the media types of its responses."""
+    slug: str
+    """A name for its documentation page and anchor, unique in the API."""
+    example_arguments: tuple[tuple[str, str], ...]
+    """Keyword arguments of an example call: (Python name, Python expression)."""
+    example_body: str | None
+    """The example call's body, as compact JSON."""
+    example_path: str
+    """The example call's path, with its query."""
+    example_body_python: str | None
+    """The example call's body as a Python expression, where it is not given as keywords."""
+    example_headers: tuple[tuple[str, str], ...]
+    """The example call's headers on the wire, credentials included."""
+    security_schemes: tuple[SecurityScheme, ...]
+    """The credentials a call needs (the first security alternative)."""
+    session_role: str | None = None
+    """``create`` or ``delete`` for the operations that start and end a session (``x-session``)."""
+    features_list: FeaturesList | None = None
+    """For the operation listing the server's features: where they are in its answer."""
+    session_from_body: tuple[tuple[str, str], ...] = ()
+    """(session attribute, answer field) pairs a session-creating answer fills a session with."""
+
+    @functools.cached_property
+    def example_imports(self) -> tuple[str, ...]:
+        """Classes the example's Python arguments name."""
+        code = " ".join(python for _, python in self.example_arguments)
+        code += f" {self.example_body_python}" if self.example_body_python else ""
+        return tuple(sorted(set(re.findall(r"\b([A-Z]\w*)[.(]", code))))
+
+    @functools.cached_property
+    def checked_credentials(self) -> tuple[Credential, ...]:
+        """Session values a server must find in the request (path ones come with the route)."""
+        return tuple(c for c in self.credentials if c.location != "path")
+
+    @functools.cached_property
+    def path_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "path")
+
+    @functools.cached_property
+    def route(self) -> str:
+        """The path as a route pattern, its parameters named by their Python names."""
+        return "".join(
+            "{" + part.parameter.name + "}" if part.parameter else part.literal
+            for part in self.path_parts
+        )
+
+    @functools.cached_property
+    def fail_over(self) -> Response | None:
+        """The error response that names hosts to try instead, if any."""
+        return next((r for r in self.responses if r.alternate_hosts and r.error_class), None)
+
+    @functools.cached_property
+    def success_status(self) -> int:
+        success = self.success
+        return int(success.status) if success and success.status.isdigit() else 200
+
+    @functools.cached_property
+    def not_implemented_error(self) -> str:
+        """The error a server answers with for an operation nobody implemented."""
+        documented = {r.status: r.error_class for r in self.errors}
+        return documented.get("501") or documented.get("500") or "ApiError"
+
+    @functools.cached_property
+    def arguments(self) -> tuple[Parameter, ...]:
+        """Parameters the caller gives (the session supplies the rest), required first."""
+        given = [p for p in self.parameters if p.session_attribute is None]
+        return tuple(sorted(given, key=lambda p: not p.required))
+
+    @functools.cached_property
+    def success(self) -> Response | None:
+        return next((r for r in self.responses if r.is_success), None)
+
+    @functools.cached_property
+    def errors(self) -> tuple[Response, ...]:
+        return tuple(r for r in self.responses if r.is_error)
+
+    @functools.cached_property
+    def raised_errors(self) -> tuple[str, ...]:
+        """The error classes its documented error statuses raise, each once, in status order."""
+        return tuple(dict.fromkeys(r.error_class for r in self.errors if r.error_class))
+
+    @functools.cached_property
+    def result(self) -> str:
+        """The Python type a call returns."""
+        success = self.success
+        return success.body.annotation if success and success.body else "None"
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    attribute: str
+    """The client's attribute for it, and the name of its modules."""
+    class_prefix: str
+    description: str
+    operations: tuple[Operation, ...]
+
+    @functools.cached_property
+    def module(self) -> str:
+        return self.attribute
+
+    @functools.cached_property
+    def server_class(self) -> str:
+        return f"{self.class_prefix}Api"
+
+    @functools.cached_property
+    def mock_class(self) -> str:
+        return f"Mock{self.class_prefix}"
+
+
+def _canonical_json(document: Any) -> bytes:
+    """``document`` as JSON with sorted keys, the same bytes whatever order it was written in."""
+    try:
+        return orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits
+        text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text.encode("utf-8", "surrogatepass")
+
+
+@dataclass(frozen=True, eq=False)
+class PublishedSpec:
+    """The bundled document as shipped: titled inline schemas moved to ``components/schemas``.
+
+    Each then stands once, referenced where it was written, so that other tools name one model
+    for it (a body offered as two media types is no longer two schemas). Made into JSON only
+    when a template asks (in a render worker, for a large API).
+    """
+
+    document: dict[str, Any]
+    hoisted: dict[str, Any]
+    """Schemas to move, by title."""
+
+    @functools.cached_property
+    def json(self) -> str:
+        """Indented as ``json.dumps(indent=2, ensure_ascii=False)`` writes it; written by orjson
+        (ten times faster) unless a float (which orjson spells differently) or an integer
+        beyond 64 bits is in it."""
+        hoisted = self.hoisted
+        floats = False
+
+        def moved(node: Any, top: bool = False) -> Any:
+            """``node`` (a mapping or a list) with hoisted schemas replaced by references: a
+            copy where something changed inside, the node itself where nothing did. Scalars are
+            looked at in place, not visited (this walks every node of the spec)."""
+            nonlocal floats
+            if type(node) is dict:
+                title = node.get("title")
+                if not top and type(title) is str and title in hoisted:
+                    schema = hoisted[title]
+                    if schema is node or schema == node:
+                        return {"$ref": "#" + jp.join("/components/schemas", title)}
+                items: Iterable[tuple[Any, Any]] = node.items()
+            else:
+                items = enumerate(node)
+            copy = None
+            for key, value in items:
+                kind = type(value)
+                if kind is dict or kind is list:
+                    new = moved(value)
+                    if new is not value:
+                        if copy is None:
+                            copy = dict(node) if type(node) is dict else list(node)
+                        copy[key] = new
+                elif kind is float:
+                    floats = True
+            return node if copy is None else copy
+
+        document = dict(moved(self.document))  # the loaded document stays as it was
+        components = dict(document.get("components") or {})
+        published = dict(components.get("schemas") or {})
+        for title, schema in hoisted.items():
+            published[title] = moved(schema, top=True)
+        components["schemas"] = published
+        document["components"] = components
+        if not floats:
+            with contextlib.suppress(orjson.JSONEncodeError):
+                return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+@dataclass(frozen=True)
+class Api:
+    """Everything the templates print."""
+
+    title: str
+    version: str
+    summary: str
+    description: str
+    distribution: str
+    package: str
+    generator_version: str
+    spec_sha256: str
+    enums: tuple[EnumModel, ...]
+    models: tuple[ObjectModel, ...]
+    tags: tuple[Tag, ...]
+    security_schemes: tuple[SecurityScheme, ...]
+    error_model: ObjectModel | None
+    """The model of every error body (``x-error-schema``); its fields are the errors' too."""
+    error_classes: tuple[ErrorClass, ...]
+    session_fields: tuple[SessionField, ...]
+    session_cookies: bool
+    """Whether a session carries cookies (some operation needs a cookie credential)."""
+    auth_params: tuple[AuthParam, ...]
+    """Parameters of ``WWW-Authenticate`` challenges (``x-auth-params``)."""
+    typing_imports: tuple[str, ...]
+    """What the models module imports from ``typing``."""
+    published: PublishedSpec
+    """The bundled spec as shipped inside the package (``spec_json``)."""
+    default_port: int
+    """The port of the first server the spec lists (8000 when it names none)."""
+    example_base_url: str
+    """The first server's URL, its variables at their defaults."""
+    example_cookies: tuple[tuple[str, str], ...]
+    """Session cookies of the examples: (name, value)."""
+    session_cookies_named: tuple[tuple[tuple[str, str | None], ...], ...]
+    """Names of the session's cookies, as (literal, session attribute) pieces."""
+
+    @functools.cached_property
+    def spec_json(self) -> str:
+        """The bundled spec as JSON, shipped inside the package."""
+        return self.published.json
+
+    @functools.cached_property
+    def session_create(self) -> Operation | None:
+        return next((op for op in self.operations if op.session_role == "create"), None)
+
+    @functools.cached_property
+    def session_delete(self) -> Operation | None:
+        return next((op for op in self.operations if op.session_role == "delete"), None)
+
+    @functools.cached_property
+    def features_operation(self) -> Operation | None:
+        return next((op for op in self.operations if op.features_list), None)
+
+    @functools.cached_property
+    def feature_versions(self) -> tuple[tuple[str, int], ...]:
+        """Each feature the operations need, at the highest version any of them needs."""
+        versions: dict[str, int] = {}
+        for op in self.operations:
+            if op.feature:
+                versions[op.feature.name] = max(
+                    versions.get(op.feature.name, 0), op.feature.version
+                )
+        return tuple(sorted(versions.items()))
+
+    @functools.cached_property
+    def operations(self) -> tuple[Operation, ...]:
+        return tuple(op for tag in self.tags for op in tag.operations)
+
+    @functools.cached_property
+    def enum_bases(self) -> tuple[str, ...]:
+        """The ``enum`` classes the enumerations derive from."""
+        return tuple(sorted({enum.base for enum in self.enums}))
+
+    @functools.cached_property
+    def all_models(self) -> tuple[EnumModel | ObjectModel, ...]:
+        """Enumerations, then object models."""
+        return (*self.enums, *self.models)
+
+    @functools.cached_property
+    def model_names(self) -> tuple[str, ...]:
+        """Every class of the models module, in the order it defines them."""
+        return tuple(m.name for m in self.enums) + tuple(m.name for m in self.models)
+
+    @functools.cached_property
+    def client_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What the client module imports from the models module, and from ``typing``."""
+        hints = []
+        for operation in self.operations:
+            hints += [p.hint for p in operation.arguments] + [operation.result]
+            if operation.body:
+                hints.append(operation.body.type.plain)
+                hints += [option.name for option in operation.body.options[:1]]
+                for option in operation.body.options[:1]:
+                    hints += [f.type.plain for f in option.fields if f.const is None]
+            if operation.body and operation.body.model:
+                hints += [f.hint for f in operation.body.model.fields]
+        models, typing = self._imports(hints)
+        return tuple(naming.export_order({"ApiModel", *models})), typing
+
+    @functools.cached_property
+    def server_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What the server module imports from the models module, and from ``typing``."""
+        hints = []
+        for operation in self.operations:
+            hints += [p.hint for p in operation.arguments] + [operation.result]
+            if operation.body:
+                hints.append(operation.body.type.plain)
+        return self._imports(hints)
+
+    def _imports(self, hints: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        names = set(re.findall(r"[A-Za-z_]\w*", " ".join(hints)))
+        models = naming.export_order(names & set(self.model_names))
+        return tuple(models), tuple(sorted(names & {"Literal"}))
+
+    @functools.cached_property
+    def error_exports(self) -> tuple[str, ...]:
+        """The errors module's ``__all__``."""
+        fixed = ["ApiError", "AuthChallenge", "ClientError", "FeatureNotSupportedError"]
+        fixed += ["InvalidResponseError", "RequestTimeoutError", "TransportError"]
+        fixed += ["UnexpectedStatusError", "error_for_status", "error_from_response"]
+        fixed += ["invalid_response"]
+        return tuple(naming.export_order(fixed + [e.name for e in self.error_classes]))
+
+    @functools.cached_property
+    def client_error_imports(self) -> tuple[str, ...]:
+        """What the client module imports from the errors module."""
+        create = self.session_create
+        fail_over = create.fail_over if create else None
+        names = ["ApiError", "ClientError", "FeatureNotSupportedError", "RequestTimeoutError"]
+        names += ["TransportError", "error_from_response", "invalid_response"]
+        if fail_over and fail_over.error_class:
+            names.append(fail_over.error_class)
+        return tuple(naming.export_order(names))
+
+    @functools.cached_property
+    def own_error_bodies(self) -> tuple[str, ...]:
+        return tuple(e.body for e in self.error_classes if e.body)
+
+    @functools.cached_property
+    def errors_model_imports(self) -> tuple[str, ...]:
+        """What the errors module imports from the models module."""
+        names = set(self.own_error_bodies) | (
+            {self.error_model.name} if self.error_model else set()
+        )
+        return tuple(naming.export_order(names))
+
+    @functools.cached_property
+    def server_error_imports(self) -> tuple[str, ...]:
+        """What the server module imports from the errors module."""
+        used = {op.not_implemented_error for op in self.operations}
+        used |= {"ApiError", "error_for_status"}
+        return tuple(naming.export_order(used))
+
+    @functools.cached_property
+    def server_exports(self) -> tuple[str, ...]:
+        """The server module's ``__all__``."""
+        names = ["MAX_BODY_BYTES", "Authenticate", "RequestContext", "create_app"]
+        return tuple(naming.export_order(names + [t.server_class for t in self.tags]))
+
+    @functools.cached_property
+    def testing_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What the testing module imports from the models module, and from the server module."""
+        models = naming.export_order({"ApiModel", *self.server_imports[0]})
+        server = naming.export_order(
+            ["RequestContext", "create_app"] + [t.server_class for t in self.tags]
+        )
+        return tuple(models), tuple(server)
+
+    @functools.cached_property
+    def testing_exports(self) -> tuple[str, ...]:
+        """The testing module's ``__all__``."""
+        names = ["FEATURES", "Call", "MockSession", "Mocks", "Sessions", "create_mock_app"]
+        names += [t.mock_class for t in self.tags]
+        return tuple(naming.export_order(names))
+
+    @functools.cached_property
+    def client_exports(self) -> tuple[str, ...]:
+        """The client module's ``__all__``."""
+        classes = [f"{p}{t.class_prefix}Client" for p in ("", "Async") for t in self.tags]
+        return tuple(naming.export_order(["DEFAULT_TIMEOUT", "AsyncClient", "Client", *classes]))
+
+    @functools.cached_property
+    def error_media_type(self) -> str:
+        """The media type error bodies are sent as."""
+        for operation in self.operations:
+            for response in operation.errors:
+                if response.media_types:
+                    return response.media_types[0]
+        return "application/json"
+
+    @functools.cached_property
+    def error_text_field(self) -> str | None:
+        """The error model field that holds a human message: its first required string."""
+        fields = self.error_model.fields if self.error_model else ()
+        return next((f.name for f in fields if f.required and f.type.annotation == "str"), None)
+
+    @functools.cached_property
+    def model_exports(self) -> tuple[str, ...]:
+        """The models module's ``__all__``."""
+        exports = ("ApiModel", "ConstantsModel", "Integral", "NotNull", *self.model_names)
+        return tuple(naming.export_order(exports))
+
+
+def _describe(
+    wire_name: str, places: list[str], type_ref: TypeRef, required: bool, description: str
+) -> str:
+    details = [*places, type_ref.label, *(["required"] if required else [])]
+    details += [c.label for c in type_ref.constraints]
+    return f"``{wire_name}`` ({', '.join(details)}). {description}".strip()
+
+
+def _doc(description: str, fallback: str) -> str:
+    """A class docstring: the spec's description, or a plain sentence naming the wire name."""
+    return description or fallback
