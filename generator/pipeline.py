@@ -9,7 +9,8 @@ from pathlib import Path
 
 from generator.diagnostics import Diagnostic, SpecError, has_errors
 from generator.format import format_tree
-from generator.ir.model import Api, build
+from generator.ir.build import build
+from generator.ir.nodes import Api
 from generator.render.render import render
 from generator.spec.load import LoadedSpec, load
 from generator.spec.validate import validate

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from icws_api.testing import Mocks, create_mock_app
 
-from generator.ir.model import build
+from generator.ir.build import build
 from generator.pipeline import generate
 from generator.spec.load import load
 from generator.write import write
@@ -60,7 +60,7 @@ DIALER = [op for op in API.operations if op.tag == "dialer"]
 
 @pytest.mark.parametrize("operation", DIALER, ids=lambda op: op.slug)
 def test_endpoint_pages_say_everything(operation: object) -> None:
-    from generator.ir.model import Operation
+    from generator.ir.nodes import Operation
 
     assert isinstance(operation, Operation)
     page = (DOCS / "endpoints" / f"{operation.slug}.md").read_text()
@@ -76,7 +76,7 @@ def test_endpoint_pages_say_everything(operation: object) -> None:
 
 @pytest.mark.parametrize("operation", API.operations, ids=lambda op: op.slug)
 def test_python_examples_run_against_the_mock(operation: object, server: tuple[str, Mocks]) -> None:
-    from generator.ir.model import Operation
+    from generator.ir.nodes import Operation
 
     assert isinstance(operation, Operation)
     url, mocks = server
@@ -99,7 +99,7 @@ def test_python_examples_run_against_the_mock(operation: object, server: tuple[s
 def test_curl_examples_are_accepted_by_the_server(
     operation: object, server: tuple[str, Mocks]
 ) -> None:
-    from generator.ir.model import Operation
+    from generator.ir.nodes import Operation
 
     assert isinstance(operation, Operation)
     url, mocks = server

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from generator.ir.model import build
+from generator.ir.build import build
 from generator.spec.load import load
 from tests.conftest import GENERATED, SPEC
 from tests.test_docs import HOSTILE, hostile_docs

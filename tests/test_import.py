@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from generator.config import ANNOTATIONS
-from generator.ir.model import Api, Operation, build
+from generator.ir.build import build
+from generator.ir.nodes import Api, Operation
 from generator.spec.load import load
 from generator.tools.importer import dropped_names, import_page
 from tests.conftest import ROOT, run_cli

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import SpecError
-from generator.ir.model import Api, EnumModel, Feature, ObjectModel, PublishedSpec, build
+from generator.ir.build import build
+from generator.ir.nodes import Api, EnumModel, Feature, ObjectModel, PublishedSpec
 from generator.spec.load import load
 from tests.conftest import SPEC
 

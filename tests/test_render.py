@@ -15,7 +15,8 @@ import jinja2
 import pytest
 
 from generator.format import TemplateBug, _parenthesize_long_unions, format_file, format_tree
-from generator.ir.model import Api, build
+from generator.ir.build import build
+from generator.ir.nodes import Api
 from generator.pipeline import generate
 from generator.render.env import (
     _wrap,

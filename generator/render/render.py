@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
-from generator.ir.model import Api
+from generator.ir.nodes import Api
 from generator.render.env import environment
 
 SUFFIX = ".jinja"
