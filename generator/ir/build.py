@@ -53,20 +53,19 @@ def build(spec: LoadedSpec, package: str | None = None) -> Api:
     schemes = security_schemes(document)
     fields = session_fields(document)
     schemas, problems = register(spec)
-    context = Context(spec, schemas, schemes, fields)
-    shared = [
-        response_of(
-            context,
-            jp.join("/components/responses", name),
-            str(deref(document, raw).get("x-status", "")),
-            raw,
+    context = Context(spec, schemas, schemes, fields, shared_responses={})
+    shared = {
+        (pointer, response.status): response
+        for pointer, response in (
+            (pointer, response_of(context, pointer, _status_of(document, raw), raw))
+            for pointer, raw in _component_responses(document)
         )
-        for name, raw in ((document.get("components") or {}).get("responses") or {}).items()
-    ]
+    }
+    context = dataclasses.replace(context, shared_responses=shared)
     tags = _tags(context, problems)
     if problems:
         raise SpecError(problems)
-    responses = shared + [r for tag in tags for op in tag.operations for r in op.responses]
+    responses = [*shared.values()] + [r for t in tags for op in t.operations for r in op.responses]
     models = list(schemas.models.values())
     info = document.get("info", {})
     title = str(info.get("title", ""))
@@ -98,6 +97,16 @@ def build(spec: LoadedSpec, package: str | None = None) -> Api:
         example_cookies=example_cookies(schemes, fields),
         session_cookies_named=session_cookie_names(schemes, fields),
     )
+
+
+def _component_responses(document: dict[str, Any]) -> list[tuple[str, Any]]:
+    responses = (document.get("components") or {}).get("responses") or {}
+    return [(jp.join("/components/responses", name), raw) for name, raw in responses.items()]
+
+
+def _status_of(document: dict[str, Any], raw: Any) -> str:
+    """The status a shared response is written for (``x-status``), or ``""``."""
+    return str(deref(document, raw).get("x-status", ""))
 
 
 def _tags(context: Context, problems: list[Diagnostic]) -> tuple[Tag, ...]:

@@ -41,7 +41,7 @@ from generator.ir.scopes import Scope
 from generator.ir.types import type_of
 from generator.spec import pointer as jp
 from generator.spec.load import LoadedSpec
-from generator.spec.openapi import OperationSite, deref, parameters_of
+from generator.spec.openapi import OperationSite, deref, parameters_of, ref_target
 
 JSON_MEDIA_TYPE = re.compile(r"^application/([\w.+-]+\+)?json$", re.IGNORECASE)
 
@@ -54,6 +54,9 @@ class Context:
     schemas: Schemas
     schemes: Mapping[str, SecurityScheme]
     session_fields: Mapping[str, SessionField]
+    shared_responses: Mapping[tuple[str, str], Response]
+    """``components/responses`` entries modelled once, by pointer and the status they are for
+    (``x-status``): an operation that refers to one for that status takes it as it is."""
 
     @property
     def document(self) -> dict[str, Any]:
@@ -86,7 +89,8 @@ def operation_of(context: Context, site: OperationSite) -> tuple[Operation, list
         if s.session_attribute and s.location in ("header", "query")
     ]
     responses = tuple(
-        response_of(context, jp.join(pointer, "responses", status), status, response)
+        _shared(context, response, status)
+        or response_of(context, jp.join(pointer, "responses", status), status, response)
         for status, response in (raw.get("responses") or {}).items()
     )
     name = naming.snake(operation_id, prefix="op")
@@ -127,9 +131,16 @@ def operation_of(context: Context, site: OperationSite) -> tuple[Operation, list
     return operation, problems
 
 
+def _shared(context: Context, raw: Any, status: str) -> Response | None:
+    """The shared response a bare ``$ref`` names for ``status`` (one with overrides beside its
+    ``$ref`` is its own)."""
+    target = ref_target(raw)
+    return context.shared_responses.get((target, status)) if target and len(raw) == 1 else None
+
+
 def _parameters(context: Context, site: OperationSite, arguments: Scope) -> tuple[Parameter, ...]:
     document = context.document
-    schema_of = context.schemas.schema_of()
+    schema_of = context.schemas.schema_of
     result = []
     for at, parameter in parameters_of(document, site):
         name = naming.field(parameter["name"])

@@ -50,10 +50,8 @@ class Schemas:
     """In the order the spec writes them."""
     models: Mapping[str, Model]
     """Dependencies first."""
-
-    def schema_of(self) -> dict[str, dict[str, Any]]:
-        """Each class's schema, by class name."""
-        return {name: entry.schema for name, entry in self.named.items()}
+    schema_of: Mapping[str, dict[str, Any]]
+    """Each class's schema, by class name."""
 
     def object_model(self, name: str | None) -> ObjectModel | None:
         model = self.models.get(name or "")
@@ -92,7 +90,7 @@ def register(spec: LoadedSpec) -> tuple[Schemas, list[Diagnostic]]:
 
     for name in named:
         visit(name)
-    return Schemas(named, ordered), problems
+    return Schemas(named, ordered, schemas), problems
 
 
 def _named_schemas(spec: LoadedSpec, problems: list[Diagnostic]) -> dict[str, NamedSchema]:
