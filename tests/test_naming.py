@@ -52,6 +52,8 @@ def test_pascal(spec_name: str, python: str) -> None:
         (None, -1, "VALUE_MINUS_1"),
         (None, "in-progress", "IN_PROGRESS"),
         (None, "1st", "VALUE_1_ST"),
+        (None, "O", "O_"),
+        (None, "X", "X"),
     ],
 )
 def test_enum_member(label: str | None, value: object, python: str) -> None:

@@ -74,7 +74,13 @@ def constant(name: str) -> str:
         result = "VALUE_" + result
     if result.startswith("_"):
         result = "VALUE" + result
+    if result in AMBIGUOUS:
+        result += "_"
     return result
+
+
+AMBIGUOUS = frozenset({"I", "O"})
+"""Names linters refuse, as too like ``1`` and ``0`` (ruff's E741)."""
 
 
 def enum_member(label: str | None, value: object) -> str:
