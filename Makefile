@@ -38,11 +38,13 @@ browser:
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 # Benchmarks (not part of `make test`): the peers go into a venv of their own, Java and wrk come
-# from Debian's packages when missing. Writes bench/results.md; BENCH_RUNS and BENCH_SIZES trim it.
+# from Debian's packages when missing. Writes bench/results.md (or BENCH_OUT); BENCH_RUNS and
+# BENCH_SIZES trim it.
 BENCH_VENV  := .bench-venv
 BENCH_STAMP := $(BENCH_VENV)/.installed
 BENCH_RUNS  ?= 5
 BENCH_SIZES ?= seed,300,1000
+BENCH_OUT   ?= bench/results.md
 
 $(BENCH_STAMP): bench/requirements.txt
 	$(PYTHON) -m venv $(BENCH_VENV)
@@ -52,7 +54,7 @@ $(BENCH_STAMP): bench/requirements.txt
 bench: $(STAMP) $(BENCH_STAMP)
 	@command -v java >/dev/null && command -v wrk >/dev/null || { apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jre-headless wrk; }
-	$(PY) bench/run.py --runs $(BENCH_RUNS) --sizes $(BENCH_SIZES) --out bench/results.md
+	$(PY) bench/run.py --runs $(BENCH_RUNS) --sizes $(BENCH_SIZES) --out $(BENCH_OUT)
 
 # make new-endpoint METHOD=POST ENDPOINT='/icws/{sessionId}/dialer/log-off' TAG=dialer OPERATION=logOff
 new-endpoint: $(STAMP)
