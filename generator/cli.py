@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import __version__, fingerprint
+from generator import __version__, cache
 from generator.config import ANNOTATIONS, find_config
 from generator.diagnostics import Diagnostic, Severity, SpecError, display_path, has_errors
 
@@ -120,19 +120,19 @@ def _validate(spec: Path, package: str | None) -> int:
 def _generate(
     spec: Path, out: Path, templates: tuple[Path, ...], package: str | None, *, dry_run: bool
 ) -> int:
-    run = fingerprint.Run(spec, out, templates, package)
-    if known := fingerprint.unchanged(run):
+    run = cache.Run(spec, out, templates, package)
+    if known := cache.unchanged(run):
         for line in known.warnings:
             print(line, file=sys.stderr)
         state = "up to date" if dry_run else "0 written"
         print(f"{display_path(out)}: {state}, {known.files} unchanged (inputs as at the last run)")
         return EXIT_OK
-    from generator.format import TemplateBug
+    from generator.format import TemplateBug, format_tree
     from generator.pipeline import generate
     from generator.write import compare, write
 
     try:
-        generated = generate(spec, templates, package)
+        generated = generate(spec, templates, package, cache.FormattedFiles(run, format_tree))
     except TemplateBug as exc:
         print(f"internal error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -141,7 +141,7 @@ def _generate(
     if dry_run:
         changes = compare(out, generated.files)
         if changes.clean:
-            fingerprint.remember(run, generated.inputs, generated.files, warnings)
+            cache.remember(run, generated.inputs, generated.files, warnings)
             print(f"{display_path(out)}: up to date ({len(changes.unchanged)} files)")
             return EXIT_OK
         for path in changes.written:
@@ -151,9 +151,9 @@ def _generate(
             print(f"{display_path(out / path)}: no longer generated", file=sys.stderr)
         print(f"{display_path(out)} is out of date: run `make` and commit it", file=sys.stderr)
         return EXIT_PROBLEMS
-    fingerprint.forget(run)
+    cache.forget(run)
     changes = write(out, generated.files)
-    fingerprint.remember(run, generated.inputs, generated.files, warnings)
+    cache.remember(run, generated.inputs, generated.files, warnings)
     print(
         f"{display_path(out)}: {len(changes.written)} written, {len(changes.unchanged)} unchanged, "
         f"{len(changes.removed)} removed"

@@ -3,7 +3,7 @@ format. Nothing here is written to disk: the caller writes or compares what it r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,10 +33,16 @@ def check_spec(spec: Path, package: str | None = None) -> tuple[Api, list[Diagno
     return api, warnings
 
 
-def generate(spec: Path, templates: Sequence[Path], package: str | None = None) -> Generated:
-    """Everything the spec generates, in memory; nothing is written."""
+def generate(
+    spec: Path,
+    templates: Sequence[Path],
+    package: str | None = None,
+    formatter: Callable[[dict[str, str]], dict[str, str]] = format_tree,
+) -> Generated:
+    """Everything the spec generates, in memory; nothing is written. ``formatter`` formats the
+    rendered files (the command line passes one that keeps what it formatted before)."""
     api, warnings, loaded = _modelled(spec, package)
-    files = format_tree(render(api, templates))
+    files = formatter(render(api, templates))
     return Generated(api, with_manifest(files), tuple(warnings), loaded.digests)
 
 

@@ -1,5 +1,7 @@
-"""The fingerprint: a run whose inputs and output are as the last run left them stops early,
-and any change to a spec file, a template, or an output file makes it a full run again."""
+"""The caches at the pipeline's edges. The fingerprint: a run whose inputs and output are as the
+last run left them stops early, and any change to a spec file, a template, or an output file
+makes it a full run again. Formatted files: a run formats only the files whose rendering
+changed, and its output is what formatting them all gives."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from generator import cache
+from generator.format import format_tree
 from tests.conftest import ROOT, TEMPLATES, run_cli, snapshot
 
 EARLY = "(inputs as at the last run)"
@@ -103,3 +107,41 @@ def test_a_spec_file_edited_during_a_run_makes_the_next_run_full(
     result = generate(project)
     assert EARLY not in result.stdout
     assert "Moves an agent" in (out / "docs" / "index.md").read_text()
+
+
+def test_a_run_formats_only_the_python_files_whose_rendering_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ICWS_CODEGEN_CACHE", str(tmp_path / "cache"))
+    run = cache.Run(tmp_path / "openapi.yaml", tmp_path / "out", (), None)
+    asked: list[set[str]] = []
+
+    def counting(files: dict[str, str]) -> dict[str, str]:
+        asked.append(set(files))
+        return format_tree(files)
+
+    formatted = cache.FormattedFiles(run, counting)
+    first = {"a.py": "x  =  1\n", "b.py": "y  =  2\n", "notes.md": "a  b\n"}
+    assert formatted(first) == format_tree(first)
+    second = {**first, "b.py": "y  =  3\n"}
+    assert (
+        formatted(second)
+        == format_tree(second)
+        == {
+            "a.py": "x = 1\n",
+            "b.py": "y = 3\n",
+            "notes.md": "a  b\n",
+        }
+    )
+    assert asked == [{"a.py", "b.py"}, {"b.py"}]
+
+
+def test_an_unreadable_formatted_files_cache_formats_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ICWS_CODEGEN_CACHE", str(tmp_path / "cache"))
+    run = cache.Run(tmp_path / "openapi.yaml", tmp_path / "out", (), None)
+    cache.FormattedFiles(run, format_tree)({"a.py": "x  =  1\n"})
+    for stored in (tmp_path / "cache" / "formatted").iterdir():
+        stored.write_bytes(b"not json")
+    assert cache.FormattedFiles(run, format_tree)({"a.py": "x  =  1\n"}) == {"a.py": "x = 1\n"}

@@ -1,12 +1,16 @@
-"""Fingerprint: know, without generating, that a run would change nothing.
+"""Speed at the edges of the pipeline, and nowhere else: the two caches, in the user's cache
+folder (``$ICWS_CODEGEN_CACHE``, else ``$XDG_CACHE_HOME/icws-codegen``, else
+``~/.cache/icws-codegen``). Losing them costs one full run, nothing else; no stage knows them.
 
-After a run, a fingerprint records the content hash of every input (each spec file the loader
+The fingerprint (before the pipeline): after a run, a fingerprint records the content hash of every input (each spec file the loader
 read, each template, the generator's own code, and the versions of the packages that shape the
 output) and the size and mtime of every output file. A later run with the same inputs, on an
 output folder nobody touched since, can only write the same files: it stops there, without
-importing the validator, the templates or the formatter. Fingerprints live in the user's cache
-folder (``$ICWS_CODEGEN_CACHE``, else ``$XDG_CACHE_HOME/icws-codegen``, else
-``~/.cache/icws-codegen``); losing them costs one full run, nothing else.
+importing the validator, the templates or the formatter.
+
+Formatted files (between rendering and formatting): each output file as the formatter left it,
+keyed by its path and a digest of its rendered text, so that a run formats only the files whose
+rendering changed.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import functools
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -100,14 +104,7 @@ def remember(
         "outputs": _output_state(run.out, {name: None for name in outputs}),
         "warnings": list(warnings),
     }
-    folder = cache_folder()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as handle:
-            handle.write(orjson.dumps(record))
-        os.replace(handle.name, folder / f"{run.key}.json")
-    except OSError:
-        pass
+    _replace(cache_folder() / f"{run.key}.json", orjson.dumps(record))
 
 
 def forget(run: Run) -> None:
@@ -160,3 +157,51 @@ def _output_state(out: Path, outputs: dict[str, object]) -> dict[str, object]:
         except OSError:
             state[name] = None
     return state
+
+
+Formatter = Callable[[dict[str, str]], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class FormattedFiles:
+    """A formatter of Python files that formats (with ``format_files``) only those the last run
+    of ``run`` did not, then keeps what this run made; best effort."""
+
+    run: Run
+    format_files: Formatter
+
+    def __call__(self, rendered: dict[str, str]) -> dict[str, str]:
+        from generator.format import formats
+
+        path = cache_folder() / "formatted" / f"{self.run.key}.json"
+        try:
+            record = orjson.loads(path.read_bytes())
+            known = record["files"] if record["environment"] == environment() else {}
+        except (OSError, ValueError, KeyError, TypeError):
+            known = {}
+        keys = {name: _text_digest(name, text) for name, text in rendered.items() if formats(name)}
+        missing = {name: rendered[name] for name, key in keys.items() if key not in known}
+        made = self.format_files(missing) if missing else {}
+        formatted = {
+            name: made[name] if name in made else known[keys[name]] if name in keys else text
+            for name, text in rendered.items()
+        }
+        if missing:
+            files = {key: formatted[name] for name, key in keys.items()}
+            _replace(path, orjson.dumps({"environment": environment(), "files": files}))
+        return formatted
+
+
+def _text_digest(name: str, text: str) -> str:
+    return hashlib.sha256(f"{name}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all; best effort."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
+            handle.write(data)
+        os.replace(handle.name, path)
+    except OSError:
+        pass
