@@ -23,11 +23,19 @@ validate: $(STAMP)
 check: $(STAMP)
 	$(PY) -m generator check
 
+# The templates' Python files (the package's code that is the same for every spec) are linted where
+# they are written; mypy checks them in a copy where `{package}` is a package, `__init__.py` files
+# standing in for the rendered ones.
 lint: $(STAMP)
-	$(PY) -m ruff check generator tests bench
-	$(PY) -m black --check --quiet generator tests bench
+	$(PY) -m ruff check generator tests bench templates
+	$(PY) -m black --check --quiet generator tests bench templates
 	$(PY) -m black --check --quiet --config /dev/null --line-length 100 --target-version py311 generated
 	$(PY) -m mypy
+	@copy=$$(mktemp -d) && trap 'rm -rf "$$copy"' EXIT && cp -R 'templates/{package}' "$$copy/pkg" && \
+	  find "$$copy/pkg" -name '*.jinja' -delete && \
+	  find "$$copy/pkg" -type d -exec sh -c '[ -f "$$1/__init__.py" ] || : > "$$1/__init__.py"' _ {} \; && \
+	  echo "mypy --strict templates/{package}/**/*.py" && \
+	  (cd "$$copy" && $(CURDIR)/$(PY) -m mypy --strict --no-incremental pkg)
 
 test: check lint browser
 	$(PY) -m pytest

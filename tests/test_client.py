@@ -10,13 +10,14 @@ from typing import Any
 
 import httpx
 import pytest
-from icws_api import AsyncClient, Client, Session
+from icws_api import AsyncClient, Client, Session, errors
 from icws_api.errors import (
     ApiError,
+    ApiException,
     BadRequestError,
+    ClientError,
     FeatureNotSupportedError,
     ForbiddenError,
-    GoneError,
     InternalServerError,
     NotFoundError,
     RequestTimeoutError,
@@ -27,7 +28,12 @@ from icws_api.errors import (
 from icws_api.models import AgentType, UpdateStageParameters
 from pydantic import ValidationError
 
+from generator.ir.build import build
+from generator.spec.load import load
+from tests.conftest import SPEC
 from tests.loopback import LoopbackServer, Recorder
+
+API = build(load(SPEC))
 
 SESSION = Session(
     session_id="1731001", csrf_token="token-abc", cookies={"icws_1731001": "cookie-xyz"}
@@ -139,15 +145,12 @@ def test_the_session_id_stays_one_path_segment(
 
 
 ERRORS = [
-    (400, BadRequestError),
-    (401, UnauthorizedError),
-    (403, ForbiddenError),
-    (410, GoneError),
-    (500, InternalServerError),
+    (error.status, getattr(errors, error.name)) for error in API.error_classes if not error.body
 ]
+"""Every documented error status whose body is the error representation, and its class."""
 
 
-@pytest.mark.parametrize(("status", "error_class"), ERRORS)
+@pytest.mark.parametrize(("status", "error_class"), ERRORS, ids=[str(s) for s, _ in ERRORS])
 def test_documented_error_statuses_raise_their_class(
     invoke: Invoke, recorder: Recorder, status: int, error_class: type[ApiError]
 ) -> None:
@@ -163,6 +166,35 @@ def test_documented_error_statuses_raise_their_class(
     )
     assert error.response is not None and error.response.status_code == status
     assert str(error) == f"{status}: went wrong {status}"
+
+
+def test_every_exception_of_the_package_derives_from_one_root() -> None:
+    classes = [getattr(errors, name) for name in errors.__all__]
+    exceptions = [c for c in classes if isinstance(c, type) and issubclass(c, BaseException)]
+    assert {error.name for error in API.error_classes} <= {c.__name__ for c in exceptions}
+    assert all(issubclass(c, ApiException) for c in exceptions)
+    assert issubclass(ApiError, ApiException) and issubclass(ClientError, ApiException)
+    assert not issubclass(ApiError, ClientError) and not issubclass(ClientError, ApiError)
+    assert issubclass(TransportError, ClientError) and issubclass(RequestTimeoutError, TimeoutError)
+
+
+@pytest.mark.parametrize("flavour", [Client, AsyncClient], ids=["sync", "async"])
+def test_each_tag_is_a_client_attribute_made_on_first_use_and_kept(
+    flavour: type[Client] | type[AsyncClient],
+) -> None:
+    client = flavour("http://127.0.0.1:1")
+    listed = vars(client)
+    for tag in API.tags:
+        assert tag.attribute in listed  # listed before first use, as a stand-in
+        made = getattr(client, tag.attribute)
+        expected = tag.async_client_class if flavour is AsyncClient else tag.client_class
+        assert type(made).__name__ == expected
+        assert getattr(client, tag.attribute) is made and vars(client)[tag.attribute] is made
+        assert {op.name for op in tag.operations} <= set(dir(made))
+    fresh = flavour("http://127.0.0.1:1")
+    stand_in = vars(fresh)[API.tags[0].attribute]
+    assert {op.name for op in API.tags[0].operations} <= set(dir(stand_in))
+    assert vars(fresh)[API.tags[0].attribute] is getattr(fresh, API.tags[0].attribute)
 
 
 def test_401_exposes_the_parsed_challenge(invoke: Invoke, recorder: Recorder) -> None:

@@ -10,8 +10,10 @@ from tests.conftest import GENERATED
 
 GOOD = """\
 from icws_api import AsyncClient, Client, Session
-from icws_api.errors import ApiError, FeatureNotSupportedError, UnauthorizedError
+from icws_api.errors import ApiError, ApiException, FeatureNotSupportedError, UnauthorizedError
 from icws_api.models import AgentType, UpdateStageParameters
+from icws_api.resources.dialer import AsyncDialerClient, DialerClient
+from icws_api.server import DialerApi, RequestContext, create_app
 
 
 def run() -> None:
@@ -27,29 +29,49 @@ def run() -> None:
             print(where, error.message, error.error_id, error.status_code)
         except (ApiError, FeatureNotSupportedError):
             pass
+        except ApiException:
+            pass
+        dialer: DialerClient = client.dialer
+        print(dialer)
+
+
+class Dialer(DialerApi):
+    async def update_stage(self, ctx: RequestContext, body: UpdateStageParameters) -> None:
+        print(ctx.session_id, body.campaign_id)
+
+
+app = create_app(dialer=Dialer())
 
 
 async def run_async() -> None:
     session = Session(session_id="1", csrf_token="t")
     async with AsyncClient("http://127.0.0.1:8018", session=session) as client:
         await client.dialer.update_stage(new_stage_id=3, campaign_id="c1", agent_id="a")
+        dialer: AsyncDialerClient = client.dialer
+        print(dialer)
 """
 
-BAD = """\
+HEADER = """\
 from icws_api import AsyncClient, Client, Session
 from icws_api.models import AgentType
 
 session = Session(session_id="1", csrf_token="t")
 client = Client("http://127.0.0.1:8018", session=session)
-client.dialer.update_stage(new_stage_id="3", campaign_id="c1")
-client.dialer.update_stage(new_stage_id=3)
-client.dialer.set_agent_type(agent_type=2, campaign_ids=["k"])
-client.dialer.set_agent_type(agent_type=AgentType.REGULAR, campaign_ids="k")
-client.dialer.update_stage(new_stage_id=3, campaign_id="c1", stage=4)
-result: int = client.dialer.update_stage(new_stage_id=3, campaign_id="c1")
-Session(session_id="1")
 """
-BAD_LINES = {6, 7, 8, 9, 10, 11, 12}
+BAD = [
+    'client.dialer.update_stage(new_stage_id="3", campaign_id="c1")',
+    "client.dialer.update_stage(new_stage_id=3)",
+    'client.dialer.set_agent_type(agent_type=2, campaign_ids=["k"])',
+    'client.dialer.set_agent_type(agent_type=AgentType.REGULAR, campaign_ids="k")',
+    'client.dialer.update_stage(new_stage_id=3, campaign_id="c1", stage=4)',
+    'result: int = client.dialer.update_stage(new_stage_id=3, campaign_id="c1")',
+    'Session(session_id="1")',
+    "client.no_such_tag.update_stage()",
+    "from icws_api.models import NoSuchModel",
+    "from icws_api.server import NoSuchApi",
+    "AsyncClient('http://127.0.0.1:8018').dialer.no_such_operation()",
+]
+"""Statements that must fail type checking, one a line after the header."""
 
 
 def mypy(tmp_path: Path, source: str) -> subprocess.CompletedProcess[str]:
@@ -79,8 +101,9 @@ def test_a_correct_consumer_type_checks(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_wrong_arguments_fail_type_checking(tmp_path: Path) -> None:
-    result = mypy(tmp_path, BAD)
+def test_wrong_arguments_names_and_types_fail_type_checking(tmp_path: Path) -> None:
+    result = mypy(tmp_path, HEADER + "\n".join(BAD) + "\n")
     assert result.returncode == 1
     flagged = {int(line.split(":")[1]) for line in result.stdout.splitlines() if ": error:" in line}
-    assert flagged == BAD_LINES, result.stdout
+    first = HEADER.count("\n") + 1
+    assert flagged == set(range(first, first + len(BAD))), result.stdout

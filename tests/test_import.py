@@ -312,7 +312,8 @@ def test_an_imported_page_validates_and_generates(spec_copy: Path, tmp_path: Pat
     )
     generated = run_cli("generate", "--spec", str(root), "--out", str(tmp_path / "out"))
     assert generated.returncode == 0, generated.stderr
-    assert "def update_call_data(" in (tmp_path / "out" / "icws_api" / "client.py").read_text()
+    client = tmp_path / "out" / "icws_api" / "resources" / "dialer.py"
+    assert "def update_call_data(" in client.read_text()
     again = run_cli("import-page", str(page), "--spec", str(root))
     assert again.returncode == 1 and "exists; --force replaces it" in again.stderr
 

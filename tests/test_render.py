@@ -55,23 +55,64 @@ def test_one_output_per_template_mirroring_the_tree(api: Api) -> None:
     outputs = render(api, [TEMPLATES])
     per_item = {f"docs/endpoints/{op.slug}.md" for op in api.operations}
     per_item |= {f"docs/models/{m.name}.md" for m in api.all_models}
+    per_item |= {
+        f"icws_api/{folder}/{tag.module}.py"
+        for tag in api.tags
+        for folder in ("_models", "resources", "server")
+    }
     assert set(outputs) - per_item == {
         "README.md",
         "docs/index.html",
         "docs/index.md",
         "icws_api/__init__.py",
+        "icws_api/_base_client.py",
+        "icws_api/_exceptions.py",
+        "icws_api/_lazy.py",
+        "icws_api/_models/__init__.py",
+        "icws_api/_models/_base.py",
+        "icws_api/_models/_shared.py",
         "icws_api/client.py",
         "icws_api/errors.py",
         "icws_api/models.py",
         "icws_api/openapi.json",
         "icws_api/py.typed",
+        "icws_api/resources/__init__.py",
         "icws_api/server/__init__.py",
         "icws_api/server/__main__.py",
+        "icws_api/server/_context.py",
+        "icws_api/server/_runtime.py",
         "icws_api/session.py",
         "icws_api/testing.py",
         "pyproject.toml",
     }
     assert per_item <= set(outputs)
+
+
+def test_python_files_of_the_template_tree_are_copied_as_they_are(api: Api) -> None:
+    """Code that is the same for every spec is a real Python file, copied into the package."""
+    outputs = render(api, [TEMPLATES])
+    copied = sorted(p for p in TEMPLATES.rglob("*.py") if "__pycache__" not in p.parts)
+    assert copied
+    for path in copied:
+        name = str(path.relative_to(TEMPLATES)).replace("{package}", api.package)
+        assert outputs[name] == path.read_text()
+
+
+def test_only_top_level_underscore_folders_hold_macros(tmp_path: Path, api: Api) -> None:
+    (tmp_path / "_macros").mkdir()
+    (tmp_path / "_macros" / "m.py.jinja").write_text("{% macro m() %}x{% endmacro %}")
+    (tmp_path / "pkg" / "_private").mkdir(parents=True)
+    (tmp_path / "pkg" / "_private" / "mod.py").write_text("X = 1\n")
+    (tmp_path / "pkg" / "_private" / "gen.py.jinja").write_text("Y = {{ api.title | py }}\n")
+    assert render(api, [tmp_path]) == {
+        "pkg/_private/mod.py": "X = 1\n",
+        "pkg/_private/gen.py": 'Y = "ICWS API"\n',
+    }
+
+
+def test_per_tag_templates_render_once_per_tag(tmp_path: Path, api: Api) -> None:
+    (tmp_path / "{tag}.txt.jinja").write_text("{{ tag.name }}")
+    assert render(api, [tmp_path]) == {f"{tag.module}.txt": tag.name for tag in api.tags}
 
 
 def test_per_item_templates_render_once_per_item(tmp_path: Path, api: Api) -> None:

@@ -65,20 +65,22 @@ def test_a_new_endpoint_of_an_existing_tag(repo: Path) -> None:
 
     changed, new = changes_after_regenerating(repo)
     assert new == {"docs/endpoints/dialer.log_off.md", "docs/models/LogOffParameters.md"}
-    # The model, the client method, the server method and the mock live in these per-kind files.
+    # The model, the client method, the server method live in the tag's modules; the mock and
+    # the models' index list every operation and model.
     assert changed == INDEX_LIKE | {
+        "icws_api/_models/dialer.py",
+        "icws_api/resources/dialer.py",
+        "icws_api/server/dialer.py",
         "icws_api/models.py",
-        "icws_api/client.py",
-        "icws_api/server/__init__.py",
         "icws_api/testing.py",
     }
     files = generate(repo / "spec" / "openapi.yaml", [TEMPLATES]).files
     for path, data in files.items():
         if path.endswith(".py"):
             compile(data, path, "exec")  # an endpoint with an empty body still makes valid Python
-    assert b"def log_off(" in files["icws_api/client.py"]
-    assert b"async def log_off(" in files["icws_api/server/__init__.py"]
-    assert b"class LogOffParameters(ApiModel):" in files["icws_api/models.py"]
+    assert b"def log_off(" in files["icws_api/resources/dialer.py"]
+    assert b"async def log_off(" in files["icws_api/server/dialer.py"]
+    assert b"class LogOffParameters(ApiModel):" in files["icws_api/_models/dialer.py"]
 
 
 def test_a_new_tag_gives_a_client_attribute_and_a_server_class(repo: Path) -> None:
@@ -94,18 +96,27 @@ def test_a_new_tag_gives_a_client_attribute_and_a_server_class(repo: Path) -> No
         "getAgentStatus",
     )
     changed, new = changes_after_regenerating(repo)
-    assert new == {"docs/endpoints/agents.get_agent_status.md"}
+    assert new == {
+        "docs/endpoints/agents.get_agent_status.md",
+        "icws_api/_models/agents.py",
+        "icws_api/resources/agents.py",
+        "icws_api/server/agents.py",
+    }
     assert changed == INDEX_LIKE | {
         "icws_api/client.py",
         "icws_api/server/__init__.py",
         "icws_api/testing.py",
     }
     write(repo / "generated", generate(repo / "spec" / "openapi.yaml", [TEMPLATES]).files)
-    client = (repo / "generated" / "icws_api" / "client.py").read_text()
-    server = (repo / "generated" / "icws_api" / "server" / "__init__.py").read_text()
-    assert "self.agents = AgentsClient(self._context)" in client
-    assert "def get_agent_status(" in client and "agent_id: str" in client
-    assert "class AgentsApi:" in server and "agents: AgentsApi | None = None," in server
+    package = repo / "generated" / "icws_api"
+    client = (package / "client.py").read_text()
+    resource = (package / "resources" / "agents.py").read_text()
+    server = (package / "server" / "agents.py").read_text()
+    assert "def agents(self) -> AgentsClient:" in client
+    assert "from .resources.agents import AgentsClient" in client
+    assert "def get_agent_status(" in resource and "agent_id: str" in resource
+    assert "class AgentsApi:" in server
+    assert "agents: AgentsApi | None = None," in (package / "server" / "__init__.py").read_text()
 
 
 def test_problems_in_a_new_file_point_at_it(repo: Path) -> None:

@@ -4,28 +4,17 @@
 
 Generated from the API's OpenAPI spec: ``Client`` and ``AsyncClient`` call it, ``Session`` holds
 the credentials they send, ``models`` holds the typed bodies, ``errors`` the exceptions, and
-``openapi_spec()`` returns the bundled spec itself.
+``openapi_spec()`` returns the bundled spec itself. A tag's operations, and its models, are
+loaded when the client's attribute for the tag is first used: importing the package builds none.
 """
 
 import json
-from importlib import resources
+from importlib.resources import files
 from typing import Any
 
-from icws_api import errors, models
-from icws_api.client import AsyncClient, Client
-from icws_api.session import Session
-
-__version__ = "0.1.0"
-SPEC_SHA256 = "eed0f09782112065da4d5634554ecc719759f7cf2d5517ba2c2bba50160b08d4"
-"""SHA-256 of the bundled spec this package was generated from."""
-
-
-def openapi_spec() -> dict[str, Any]:
-    """The bundled OpenAPI document (all files joined) this package was generated from."""
-    text = resources.files(__name__).joinpath("openapi.json").read_text(encoding="utf-8")
-    document: dict[str, Any] = json.loads(text)
-    return document
-
+from . import errors, models
+from .client import AsyncClient, Client
+from .session import Session
 
 __all__ = [
     "SPEC_SHA256",
@@ -37,3 +26,14 @@ __all__ = [
     "models",
     "openapi_spec",
 ]
+
+__version__ = "0.1.0"
+SPEC_SHA256 = "eed0f09782112065da4d5634554ecc719759f7cf2d5517ba2c2bba50160b08d4"
+"""SHA-256 of the bundled spec this package was generated from."""
+
+
+def openapi_spec() -> dict[str, Any]:
+    """The bundled OpenAPI document (all files joined) this package was generated from."""
+    text = files(__name__).joinpath("openapi.json").read_text(encoding="utf-8")
+    document: dict[str, Any] = json.loads(text)
+    return document

@@ -6,15 +6,56 @@ Fields use Python names; each wire name is the field's alias, used to parse and 
 ``model.model_dump(mode="json", exclude_unset=True)`` writes it, leaving out unset optional fields.
 Validation is strict: a value of the wrong JSON type is rejected, not converted, and an optional
 field is either left out or given a value (null only where the spec allows it).
+
+Each model is defined in a module of ``icws_api._models`` (its tag's, or the shared one)
+and imported from there when first asked for: importing this module builds no model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from enum import IntEnum
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
+from ._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from ._models._base import ApiModel, ConstantsModel, Integral, NotNull
+    from ._models._shared import Error, ServiceUnavailable
+    from ._models.connection import (
+        AuthTokenConnectionRequestSettings,
+        ConnectionResponse,
+        FeatureInfo,
+        FeatureInfoList,
+        IcAuthConnectionRequestSettings,
+        SingleSignOnTokenConnectionRequestSettings,
+    )
+    from ._models.dialer import (
+        AgentType,
+        AgentTypeParameters,
+        MarkCallForFinishingParameters,
+        UpdateStageParameters,
+    )
+else:
+    __getattr__, __dir__ = lazy_attributes(
+        __name__,
+        {
+            "._models._base": ("ApiModel", "ConstantsModel", "Integral", "NotNull"),
+            "._models._shared": ("Error", "ServiceUnavailable"),
+            "._models.connection": (
+                "AuthTokenConnectionRequestSettings",
+                "ConnectionResponse",
+                "FeatureInfo",
+                "FeatureInfoList",
+                "IcAuthConnectionRequestSettings",
+                "SingleSignOnTokenConnectionRequestSettings",
+            ),
+            "._models.dialer": (
+                "AgentType",
+                "AgentTypeParameters",
+                "MarkCallForFinishingParameters",
+                "UpdateStageParameters",
+            ),
+        },
+    )
 
 __all__ = [
     "AgentType",
@@ -34,341 +75,3 @@ __all__ = [
     "SingleSignOnTokenConnectionRequestSettings",
     "UpdateStageParameters",
 ]
-
-
-def _refuse_null(value: object) -> object:
-    if value is None:
-        raise ValueError("null is not allowed here; leave the field out instead")
-    return value
-
-
-NotNull = BeforeValidator(_refuse_null)
-"""Marks an optional field whose value, when given, must not be null."""
-
-
-def _integral(value: object) -> object:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-Integral = BeforeValidator(_integral)
-"""Marks an integer: a JSON number with no fractional part (``3.0``) is one, as in JSON Schema."""
-
-
-class ApiModel(BaseModel):
-    """Base of every model: strict JSON types (no NaN), Python or wire names in, wire names out."""
-
-    model_config = ConfigDict(
-        strict=True,
-        allow_inf_nan=False,
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        protected_namespaces=(),
-    )
-
-
-class ConstantsModel(ApiModel):
-    """Base of the models with fields of one possible value, ``constants`` (Python name → wire
-    name): a model made in Python has them without being told, and sends them; a JSON body must
-    carry them. (Kept out of :class:`ApiModel`: the checks cost every other model's validation.)
-    """
-
-    constants: ClassVar[Mapping[str, str]] = {}
-
-    @model_validator(mode="before")
-    @classmethod
-    def _constants_in_json(cls, data: Any, info: ValidationInfo) -> Any:
-        if info.mode == "json" and isinstance(data, dict):
-            for wire_name in cls.constants.values():
-                if wire_name not in data:
-                    raise ValueError(f"{wire_name}: Field required")
-        return data
-
-    def model_post_init(self, context: Any, /) -> None:
-        self.__pydantic_fields_set__.update(self.constants)
-
-
-class AgentType(IntEnum):
-    """The type of agent to set.
-
-    On the wire as ``agentType``, by value.
-    """
-
-    REGULAR = 1
-    """Regular: A regular agent."""
-
-    FINISHING = 2
-    """Finishing: A finishing agent."""
-
-    COMPOSITE = 3
-    """Composite: A regular agent that is also a finishing agent."""
-
-
-class Error(ApiModel):
-    """Provides additional detail for an error."""
-
-    error_id: Annotated[str | None, NotNull] = Field(
-        default=None,
-        validation_alias="errorId",
-        serialization_alias="errorId",
-        description="The error identifier that describes the current error.",
-    )
-
-    message: str = Field(
-        description="A message that describes the current error.",
-    )
-
-
-class FeatureInfo(ApiModel):
-    """The ``featureInfo`` representation."""
-
-    feature_id: str = Field(
-        validation_alias="featureId",
-        serialization_alias="featureId",
-        description="The feature's name, such as dialer.",
-    )
-
-    version: Annotated[int, Integral] = Field(
-        ge=1,
-        le=2147483647,
-        description="The feature's version on this server; an endpoint needing version N exists from N on.",
-    )
-
-
-class MarkCallForFinishingParameters(ApiModel):
-    """The ``markCallForFinishingParameters`` representation."""
-
-    call_id: str = Field(
-        validation_alias="callId",
-        serialization_alias="callId",
-        description="Call ID of the call to mark for finishing.",
-    )
-
-    call_attributes: Annotated[dict[str, str] | None, NotNull] = Field(
-        default=None,
-        validation_alias="callAttributes",
-        serialization_alias="callAttributes",
-        description="Attributes of the call, as key/value pairs of strings.",
-    )
-
-    campaign_id: str = Field(
-        validation_alias="campaignId",
-        serialization_alias="campaignId",
-        description="ID of the campaign associated with the call.",
-    )
-
-
-class UpdateStageParameters(ApiModel):
-    """The ``updateStageParameters`` representation."""
-
-    agent_id: Annotated[str | None, NotNull] = Field(
-        default=None,
-        validation_alias="agentId",
-        serialization_alias="agentId",
-        description="UserId of the Agent on the interaction.",
-    )
-
-    new_stage_id: Annotated[int, Integral] = Field(
-        validation_alias="newStageId",
-        serialization_alias="newStageId",
-        ge=-2147483648,
-        le=2147483647,
-        description="Id of the new stage of the call.",
-    )
-
-    campaign_id: str = Field(
-        validation_alias="campaignId",
-        serialization_alias="campaignId",
-        description="ID of the campaign associated with the call.",
-    )
-
-
-class AgentTypeParameters(ApiModel):
-    """The ``agentTypeParameters`` representation."""
-
-    agent_type: Annotated[AgentType, Integral] = Field(
-        validation_alias="agentType",
-        serialization_alias="agentType",
-        description="The type of agent to set.",
-    )
-
-    campaign_ids: list[str] = Field(
-        validation_alias="campaignIds",
-        serialization_alias="campaignIds",
-        min_length=1,
-        description="The campaign Ids in which to set the agent type.",
-    )
-
-
-class IcAuthConnectionRequestSettings(ConstantsModel):
-    """Log in with an Interaction Center user ID and password."""
-
-    constants = {
-        "type": "__type",
-    }
-
-    type: Literal["urn:inin.com:connection:icAuthConnectionRequestSettings"] = Field(
-        default="urn:inin.com:connection:icAuthConnectionRequestSettings",
-        validation_alias="__type",
-        serialization_alias="__type",
-        description="The JSON type representing this option.",
-    )
-
-    application_name: str = Field(
-        validation_alias="applicationName",
-        serialization_alias="applicationName",
-        description="Used by the Interaction Center and Interaction Center applications to display an association between an Interaction Center session and an application.",
-    )
-
-    user_id: str = Field(
-        validation_alias="userID",
-        serialization_alias="userID",
-        description="The Interaction Center user ID.",
-    )
-
-    password: str = Field(
-        description="The user's password.",
-    )
-
-
-class AuthTokenConnectionRequestSettings(ConstantsModel):
-    """Log in with an authentication token."""
-
-    constants = {
-        "type": "__type",
-    }
-
-    type: Literal["urn:inin.com:connection:authTokenConnectionRequestSettings"] = Field(
-        default="urn:inin.com:connection:authTokenConnectionRequestSettings",
-        validation_alias="__type",
-        serialization_alias="__type",
-        description="The JSON type representing this option.",
-    )
-
-    application_name: str = Field(
-        validation_alias="applicationName",
-        serialization_alias="applicationName",
-        description="Used by the Interaction Center and Interaction Center applications to display an association between an Interaction Center session and an application.",
-    )
-
-    auth_token: str = Field(
-        validation_alias="authToken",
-        serialization_alias="authToken",
-        description="The authentication token.",
-    )
-
-
-class SingleSignOnTokenConnectionRequestSettings(ConstantsModel):
-    """Log in with a single-sign-on token."""
-
-    constants = {
-        "type": "__type",
-    }
-
-    type: Literal["urn:inin.com:connection:singleSignOnTokenConnectionRequestSettings"] = Field(
-        default="urn:inin.com:connection:singleSignOnTokenConnectionRequestSettings",
-        validation_alias="__type",
-        serialization_alias="__type",
-        description="The JSON type representing this option.",
-    )
-
-    application_name: str = Field(
-        validation_alias="applicationName",
-        serialization_alias="applicationName",
-        description="Used by the Interaction Center and Interaction Center applications to display an association between an Interaction Center session and an application.",
-    )
-
-    single_sign_on_token: str = Field(
-        validation_alias="singleSignOnToken",
-        serialization_alias="singleSignOnToken",
-        description="The single-sign-on token.",
-    )
-
-
-class ConnectionResponse(ApiModel):
-    """The ``connectionResponse`` representation."""
-
-    csrf_token: str = Field(
-        validation_alias="csrfToken",
-        serialization_alias="csrfToken",
-        description="The session's CSRF token, sent as the ININ-ICWS-CSRF-Token header with every later call.",
-    )
-
-    session_id: str = Field(
-        validation_alias="sessionId",
-        serialization_alias="sessionId",
-        description="The session's ID, the first segment of every later call's path.",
-    )
-
-    alternate_host_list: Annotated[list[str] | None, NotNull] = Field(
-        default=None,
-        validation_alias="alternateHostList",
-        serialization_alias="alternateHostList",
-        description="Other servers of the same Interaction Center, for fail-over.",
-    )
-
-    user_id: Annotated[str | None, NotNull] = Field(
-        default=None,
-        validation_alias="userID",
-        serialization_alias="userID",
-        description="The logged-in user's ID.",
-    )
-
-    user_display_name: Annotated[str | None, NotNull] = Field(
-        default=None,
-        validation_alias="userDisplayName",
-        serialization_alias="userDisplayName",
-        description="The logged-in user's display name.",
-    )
-
-    ic_server: Annotated[str | None, NotNull] = Field(
-        default=None,
-        validation_alias="icServer",
-        serialization_alias="icServer",
-        description="The Interaction Center server's name.",
-    )
-
-    version: Annotated[dict[str, str] | None, NotNull] = Field(
-        default=None,
-        description="The server's version (with include=version).",
-    )
-
-    features: Annotated[list[FeatureInfo] | None, NotNull] = Field(
-        default=None,
-        description="The server's features and their versions (with include=features).",
-    )
-
-
-class ServiceUnavailable(ApiModel):
-    """The ``serviceUnavailable`` representation."""
-
-    alternate_host_list: Annotated[list[str] | None, NotNull] = Field(
-        default=None,
-        validation_alias="alternateHostList",
-        serialization_alias="alternateHostList",
-        description="Servers to try instead.",
-    )
-
-    error_id: Annotated[str | None, NotNull] = Field(
-        default=None,
-        validation_alias="errorId",
-        serialization_alias="errorId",
-        description="The error identifier that describes the current error.",
-    )
-
-    message: Annotated[str | None, NotNull] = Field(
-        default=None,
-        description="A message that describes the current error.",
-    )
-
-
-class FeatureInfoList(ApiModel):
-    """The ``featureInfoList`` representation."""
-
-    feature_info_list: list[FeatureInfo] = Field(
-        validation_alias="featureInfoList",
-        serialization_alias="featureInfoList",
-        description="Every feature the server offers.",
-    )

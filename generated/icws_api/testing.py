@@ -17,20 +17,24 @@ from typing import Any, TypeVar
 
 from starlette.applications import Starlette
 
-from icws_api.errors import error_for_status
-from icws_api.models import (
-    AgentTypeParameters,
-    ApiModel,
+from ._models._base import ApiModel
+from ._models.connection import (
     AuthTokenConnectionRequestSettings,
     ConnectionResponse,
     FeatureInfo,
     FeatureInfoList,
     IcAuthConnectionRequestSettings,
-    MarkCallForFinishingParameters,
     SingleSignOnTokenConnectionRequestSettings,
+)
+from ._models.dialer import (
+    AgentTypeParameters,
+    MarkCallForFinishingParameters,
     UpdateStageParameters,
 )
-from icws_api.server import ConnectionApi, DialerApi, RequestContext, create_app
+from .errors import error_saying
+from .server import RequestContext, create_app
+from .server.connection import ConnectionApi
+from .server.dialer import DialerApi
 
 __all__ = [
     "FEATURES",
@@ -113,9 +117,7 @@ class _Recorder:
     def _result(self, operation: str, kind: type[_Result]) -> _Result:
         result = self.results.get(operation)
         if not isinstance(result, kind):
-            raise error_for_status(500)(
-                message=f"The mock has no {kind.__name__} result for {operation}."
-            )
+            raise error_saying(500, f"The mock has no {kind.__name__} result for {operation}.")
         return result
 
 
@@ -211,7 +213,7 @@ class MockConnection(ConnectionApi, _Recorder):
         )
         name = feature_id
         if name not in self.mocks.features:
-            raise error_for_status(404)(message=f"The server has no feature {name}.")
+            raise error_saying(404, f"The server has no feature {name}.")
         return FeatureInfo.model_validate(
             {"feature_id": name, "version": self.mocks.features[name]}
         )

@@ -440,6 +440,58 @@ class Tag:
     def mock_class(self) -> str:
         return f"Mock{self.class_prefix}"
 
+    @functools.cached_property
+    def client_class(self) -> str:
+        """Its blocking client class (``client.<attribute>``)."""
+        return f"{self.class_prefix}Client"
+
+    @functools.cached_property
+    def async_client_class(self) -> str:
+        """Its asyncio client class."""
+        return f"Async{self.class_prefix}Client"
+
+    @functools.cached_property
+    def client_hints(self) -> tuple[str, ...]:
+        """Every type its client methods name (arguments, bodies and results)."""
+        hints: list[str] = []
+        for operation in self.operations:
+            hints += [p.hint for p in operation.arguments] + [operation.result]
+            if operation.body:
+                hints.append(operation.body.type.plain)
+            if operation.body and operation.body.model:
+                hints += [operation.body.model.name]
+                hints += [f.hint for f in operation.body.model.fields]
+        return tuple(hints)
+
+    @functools.cached_property
+    def server_hints(self) -> tuple[str, ...]:
+        """Every type its handlers name (arguments, bodies and results)."""
+        hints: list[str] = []
+        for operation in self.operations:
+            hints += [p.hint for p in operation.arguments] + [operation.result]
+            if operation.body:
+                hints.append(operation.body.type.plain)
+        return tuple(hints)
+
+    @functools.cached_property
+    def client_typing_imports(self) -> tuple[str, ...]:
+        """What its client module imports from ``typing``."""
+        names = _typing_names(self.client_hints)
+        if any(op.body and op.body.model for op in self.operations):
+            names.add("overload")
+        return tuple(naming.export_order(names))
+
+    @functools.cached_property
+    def server_typing_imports(self) -> tuple[str, ...]:
+        """What its server module imports from ``typing``."""
+        return tuple(naming.export_order(_typing_names(self.server_hints)))
+
+    @functools.cached_property
+    def server_error_imports(self) -> tuple[str, ...]:
+        """What its server module imports from the errors module: the errors its handlers
+        answer with when nobody implemented them."""
+        return tuple(naming.export_order({op.not_implemented_error for op in self.operations}))
+
 
 def _canonical_json(document: Any) -> bytes:
     """``document`` as JSON with sorted keys, the same bytes whatever order it was written in."""
@@ -581,11 +633,6 @@ class Api:
         return tuple(op for tag in self.tags for op in tag.operations)
 
     @functools.cached_property
-    def enum_bases(self) -> tuple[str, ...]:
-        """The ``enum`` classes the enumerations derive from."""
-        return tuple(sorted({enum.base for enum in self.enums}))
-
-    @functools.cached_property
     def all_models(self) -> tuple[EnumModel | ObjectModel, ...]:
         """Enumerations, then object models."""
         return (*self.enums, *self.models)
@@ -596,52 +643,149 @@ class Api:
         return tuple(m.name for m in self.enums) + tuple(m.name for m in self.models)
 
     @functools.cached_property
-    def client_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """What the client module imports from the models module, and from ``typing``."""
-        hints = []
-        for operation in self.operations:
-            hints += [p.hint for p in operation.arguments] + [operation.result]
-            if operation.body:
-                hints.append(operation.body.type.plain)
-                hints += [option.name for option in operation.body.options[:1]]
-                for option in operation.body.options[:1]:
-                    hints += [f.type.plain for f in option.fields if f.const is None]
-            if operation.body and operation.body.model:
-                hints += [f.hint for f in operation.body.model.fields]
-        models, typing = self._imports(hints)
-        return tuple(naming.export_order({"ApiModel", *models})), typing
+    def model_modules(self) -> dict[str, str]:
+        """The module of the private ``_models`` package defining each model: its tag's
+        (``tag.module``) when only that tag's operations use it, even through other models;
+        ``_shared`` for the rest (models several tags use, the errors' bodies, and models no
+        operation uses). A shared model uses only shared models, so the tags' modules import
+        ``_shared`` and nothing imports a tag's module but the tag's own."""
+        names = set(self.model_names)
+        uses = {
+            model.name: _names(f.type.annotation for f in model.fields) & names
+            for model in self.models
+        }
+        reach: dict[str, set[str]] = {name: set() for name in self.model_names}
+
+        def mark(roots: Iterable[str], user: str) -> None:
+            todo = [name for name in roots if name in names]
+            while todo:
+                name = todo.pop()
+                if user not in reach[name]:
+                    reach[name].add(user)
+                    todo += uses.get(name, ())
+
+        for tag in self.tags:
+            mark(_names(_operation_types(op) for op in tag.operations), tag.module)
+        shared = {*self.own_error_bodies, *([self.error_model.name] if self.error_model else [])}
+        mark(shared, "")
+        mark([name for name in self.model_names if not reach[name]], "")
+        return {
+            name: next(iter(users)) if len(users) == 1 and "" not in users else "_shared"
+            for name, users in reach.items()
+        }
+
+    def models_of(self, module: str) -> tuple[EnumModel | ObjectModel, ...]:
+        """The models ``_models/<module>.py`` defines: enumerations, then object models."""
+        return tuple(m for m in self.all_models if self.model_modules[m.name] == module)
 
     @functools.cached_property
-    def server_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """What the server module imports from the models module, and from ``typing``."""
-        hints = []
-        for operation in self.operations:
-            hints += [p.hint for p in operation.arguments] + [operation.result]
-            if operation.body:
-                hints.append(operation.body.type.plain)
-        return self._imports(hints)
+    def models_by_module(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each module of ``_models`` holding models, with the names it defines."""
+        return self._grouped(self.model_names)
 
-    def _imports(self, hints: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        names = set(re.findall(r"[A-Za-z_]\w*", " ".join(hints)))
-        models = naming.export_order(names & set(self.model_names))
-        return tuple(models), tuple(sorted(names & {"Literal"}))
+    def models_module_imports(self, module: str) -> dict[str, tuple[str, ...]]:
+        """What ``_models/<module>.py`` imports, by source: ``abc`` (``collections.abc``),
+        ``enum``, ``typing``, ``pydantic``, ``base`` (from ``_base``: what models derive from)
+        and ``shared`` (the models of ``_shared`` its models use)."""
+        models = self.models_of(module)
+        objects = [m for m in models if isinstance(m, ObjectModel)]
+        hints = [f.annotation for m in objects for f in m.fields]
+        used = _names(hints)
+        base = used & {"Integral", "NotNull"}
+        base |= {"ConstantsModel" if m.constants else "ApiModel" for m in objects}
+        pydantic = {"Field"} if any(m.fields for m in objects) else set()
+        pydantic |= {"ConfigDict"} if any(m.extra != "ignore" for m in objects) else set()
+        shared = {n for n in used & set(self.model_names) if self.model_modules[n] == "_shared"}
+        constants = any(m.constants for m in objects)
+        return {
+            "abc": ("Mapping",) if constants else (),
+            "enum": tuple(sorted({m.base for m in models if isinstance(m, EnumModel)})),
+            "typing": tuple(
+                naming.export_order((used & _TYPING_NAMES) | ({"ClassVar"} if constants else set()))
+            ),
+            "pydantic": tuple(sorted(pydantic)),
+            "base": tuple(naming.export_order(base)),
+            "shared": tuple(naming.export_order(shared - {m.name for m in models})),
+        }
+
+    def client_model_imports(self, tag: Tag) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """What a tag's client module imports from ``_models``, by module."""
+        return self._grouped(_names(tag.client_hints))
+
+    def server_model_imports(self, tag: Tag) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """What a tag's server module imports from ``_models``, by module."""
+        return self._grouped(_names(tag.server_hints))
 
     @functools.cached_property
-    def error_exports(self) -> tuple[str, ...]:
-        """The errors module's ``__all__``."""
-        fixed = ["ApiError", "AuthChallenge", "ClientError", "FeatureNotSupportedError"]
-        fixed += ["InvalidResponseError", "RequestTimeoutError", "TransportError"]
-        fixed += ["UnexpectedStatusError", "error_for_status", "error_from_response"]
-        fixed += ["invalid_response"]
-        return tuple(naming.export_order(fixed + [e.name for e in self.error_classes]))
+    def testing_model_imports(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """What the testing module imports from ``_models``, by module: the types of every
+        handler, and the entries of the features list."""
+        names = _names(hint for tag in self.tags for hint in tag.server_hints)
+        features = self.features_operation
+        if features and features.features_list and features.features_list.list_field:
+            names.add(features.features_list.entry_model)
+        return self._grouped(names)
+
+    @functools.cached_property
+    def testing_typing_imports(self) -> tuple[str, ...]:
+        """What the testing module imports from ``typing``."""
+        hints = [hint for tag in self.tags for hint in tag.server_hints]
+        return tuple(naming.export_order(_typing_names(hints) | {"Any", "TypeVar"}))
+
+    @functools.cached_property
+    def connect_hints(self) -> tuple[str, ...]:
+        """The types ``Client.connect`` names: its arguments, its body, and the fields of the
+        body's first option (given as keywords)."""
+        create = self.session_create
+        if create is None:
+            return ()
+        hints = [p.hint for p in create.arguments]
+        if create.body:
+            hints.append(create.body.type.plain)
+            for option in create.body.options[:1]:
+                hints += [option.name] + [f.type.plain for f in option.fields if f.const is None]
+        return tuple(hints)
+
+    @functools.cached_property
+    def connect_model_imports(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The models ``Client.connect`` names, by module of ``_models``."""
+        return self._grouped(_names(self.connect_hints))
+
+    @functools.cached_property
+    def client_typing_imports(self) -> tuple[str, ...]:
+        """What the client module imports from ``typing``: ``TYPE_CHECKING`` where it names the
+        tags' classes or models in annotations only."""
+        names = {"ClassVar"} | _typing_names(self.connect_hints)
+        names |= {"TYPE_CHECKING"} if self.tags or self.connect_model_imports else set()
+        names |= {"Self"} if self.session_create else set()
+        return tuple(naming.export_order(names))
+
+    def _grouped(self, names: Iterable[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The models among ``names``, by the module of ``_models`` defining them, in the order
+        imports are sorted."""
+        modules: dict[str, list[str]] = {}
+        for name in names:
+            module = self.model_modules.get(name)
+            if module is not None:
+                modules.setdefault(module, []).append(name)
+        return tuple(
+            (module, tuple(naming.export_order(modules[module])))
+            for module in naming.export_order(modules)
+        )
+
+    @functools.cached_property
+    def tags_by_module(self) -> tuple[Tag, ...]:
+        """The tags in the order imports of their modules are sorted."""
+        by_module = {tag.module: tag for tag in self.tags}
+        return tuple(by_module[module] for module in naming.export_order(by_module))
 
     @functools.cached_property
     def client_error_imports(self) -> tuple[str, ...]:
-        """What the client module imports from the errors module."""
+        """What the client module imports from the errors module: the error a login answers to
+        send it elsewhere, and the root of all errors (which logging out ignores)."""
         create = self.session_create
         fail_over = create.fail_over if create else None
-        names = ["ApiError", "ClientError", "FeatureNotSupportedError", "RequestTimeoutError"]
-        names += ["TransportError", "error_from_response", "invalid_response"]
+        names = ["ApiException"] if self.session_delete else []
         if fail_over and fail_over.error_class:
             names.append(fail_over.error_class)
         return tuple(naming.export_order(names))
@@ -652,46 +796,11 @@ class Api:
 
     @functools.cached_property
     def errors_model_imports(self) -> tuple[str, ...]:
-        """What the errors module imports from the models module."""
+        """What the errors module imports from ``_models._shared``."""
         names = set(self.own_error_bodies) | (
             {self.error_model.name} if self.error_model else set()
         )
         return tuple(naming.export_order(names))
-
-    @functools.cached_property
-    def server_error_imports(self) -> tuple[str, ...]:
-        """What the server module imports from the errors module."""
-        used = {op.not_implemented_error for op in self.operations}
-        used |= {"ApiError", "error_for_status"}
-        return tuple(naming.export_order(used))
-
-    @functools.cached_property
-    def server_exports(self) -> tuple[str, ...]:
-        """The server module's ``__all__``."""
-        names = ["MAX_BODY_BYTES", "Authenticate", "RequestContext", "create_app"]
-        return tuple(naming.export_order(names + [t.server_class for t in self.tags]))
-
-    @functools.cached_property
-    def testing_imports(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """What the testing module imports from the models module, and from the server module."""
-        models = naming.export_order({"ApiModel", *self.server_imports[0]})
-        server = naming.export_order(
-            ["RequestContext", "create_app"] + [t.server_class for t in self.tags]
-        )
-        return tuple(models), tuple(server)
-
-    @functools.cached_property
-    def testing_exports(self) -> tuple[str, ...]:
-        """The testing module's ``__all__``."""
-        names = ["FEATURES", "Call", "MockSession", "Mocks", "Sessions", "create_mock_app"]
-        names += [t.mock_class for t in self.tags]
-        return tuple(naming.export_order(names))
-
-    @functools.cached_property
-    def client_exports(self) -> tuple[str, ...]:
-        """The client module's ``__all__``."""
-        classes = [f"{p}{t.class_prefix}Client" for p in ("", "Async") for t in self.tags]
-        return tuple(naming.export_order(["DEFAULT_TIMEOUT", "AsyncClient", "Client", *classes]))
 
     @functools.cached_property
     def error_media_type(self) -> str:
@@ -708,11 +817,34 @@ class Api:
         fields = self.error_model.fields if self.error_model else ()
         return next((f.name for f in fields if f.required and f.type.annotation == "str"), None)
 
-    @functools.cached_property
-    def model_exports(self) -> tuple[str, ...]:
-        """The models module's ``__all__``."""
-        exports = ("ApiModel", "ConstantsModel", "Integral", "NotNull", *self.model_names)
-        return tuple(naming.export_order(exports))
+
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_TYPING_NAMES = frozenset({"Annotated", "Any", "Literal"})
+
+
+def _names(hints: Iterable[str]) -> set[str]:
+    """The identifiers type hints hold."""
+    return set(_IDENTIFIER.findall(" ".join(hints)))
+
+
+def _typing_names(hints: Iterable[str]) -> set[str]:
+    """What type hints need from ``typing``."""
+    return _names(hints) & _TYPING_NAMES
+
+
+def _operation_types(operation: Operation) -> str:
+    """Every type an operation names: its parameters', body's, responses' and headers'."""
+    hints = [p.type.annotation for p in operation.parameters]
+    if operation.body:
+        hints += [operation.body.type.annotation]
+        hints += [option.name for option in operation.body.options]
+        hints += [operation.body.model.name] if operation.body.model else []
+    for response in operation.responses:
+        hints += [response.body.annotation] if response.body else []
+        hints += [header.type.annotation for header in response.headers]
+    if operation.features_list:
+        hints.append(operation.features_list.entry_model)
+    return " ".join(hints)
 
 
 def _describe(

@@ -3,8 +3,10 @@
 The template tree mirrors the output tree: ``templates/{package}/models.py.jinja`` renders to
 ``<package>/models.py``. A template whose path holds ``{tag}``, ``{operation}`` or ``{model}``
 renders once per tag, operation or model. A ``.py`` file (code that is the same for every spec)
-is copied as it is. Folders whose names start with ``_`` hold shared macros and render nothing
-themselves. Several template folders can be layered: the first that has a file wins.
+is copied as it is. Folders at the top of the tree whose names start with ``_`` (``_macros``,
+``_scaffold``) hold shared macros and render nothing themselves; deeper down, such a folder is a
+private package of the output (``{package}/_models``). Several template folders can be layered:
+the first that has a file wins.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
+from generator.ir import naming
 from generator.ir.nodes import Api
 from generator.render.env import environment
 
@@ -24,6 +27,7 @@ COPIED = ".py"
 def render(api: Api, template_dirs: Sequence[Path]) -> dict[str, str]:
     """Every output file's text, keyed by its path relative to the output folder."""
     env = environment(template_dirs)
+    env.filters["export_order"] = naming.export_order
     outputs: dict[str, str] = {}
     for name in sorted(env.list_templates(filter_func=_is_output)):
         path = output_path(name, api)
@@ -66,9 +70,9 @@ _COLLECTIONS: dict[str, Callable[[Api], list[tuple[str, dict[str, object]]]]] = 
 
 def _is_output(name: str) -> bool:
     """Whether a file of the template tree makes an output file: a template, or a Python file to
-    copy, outside the ``_`` folders of shared macros."""
-    folders = name.split("/")[:-1]
-    return name.endswith((SUFFIX, COPIED)) and not any(f.startswith("_") for f in folders)
+    copy, outside the top-level ``_`` folders of shared macros."""
+    top = name.split("/")[0]
+    return name.endswith((SUFFIX, COPIED)) and not (top.startswith("_") and "/" in name)
 
 
 def output_path(template_name: str, api: Api) -> str:

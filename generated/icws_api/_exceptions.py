@@ -1,0 +1,170 @@
+# Part of every package icws-codegen generates, the same whatever the spec. Do not edit.
+"""The exceptions' part that is the same for every API: their root, the client's own failures,
+the base of error answers, and the ``WWW-Authenticate`` challenge.
+
+The package's ``errors`` module builds on these: its ``ApiError`` and a class per error status
+(subclasses of :class:`ApiErrorBase`) hold the fields of the API's error representation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Self
+
+if TYPE_CHECKING:
+    import httpx
+    from pydantic import BaseModel
+
+__all__ = [
+    "ApiErrorBase",
+    "ApiException",
+    "Challenge",
+    "ClientError",
+    "FeatureNotSupportedError",
+    "RequestTimeoutError",
+    "TransportError",
+    "describe_unexpected_body",
+]
+
+
+class ApiException(Exception):
+    """The root of every exception the package raises: ``ApiError`` (the server answered with an
+    error status, or with a body the API does not document) and ``ClientError`` (the call was
+    not sent, or got no answer)."""
+
+
+class ClientError(ApiException):
+    """A failure on the client's side: the call was not sent, or got no answer."""
+
+
+class FeatureNotSupportedError(ClientError):
+    """The server's feature version is too old for an operation; nothing was sent."""
+
+    def __init__(self, operation: str, feature: str, required: int, available: int | None) -> None:
+        self.operation = operation
+        self.feature = feature
+        self.required = required
+        self.available = available
+        has = f"version {available}" if available is not None else "no such feature"
+        super().__init__(
+            f"{operation} needs feature {feature!r} version {required}; the server has {has}"
+        )
+
+
+class TransportError(ClientError):
+    """The request got no answer: the connection failed or broke."""
+
+
+class RequestTimeoutError(TransportError, TimeoutError):
+    """The request got no answer in time."""
+
+
+_AUTH_PARAM = re.compile(
+    r'\s*([!#$%&\'*+.^_`|~0-9A-Za-z-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s,]*)\s*,?'
+)
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """A ``WWW-Authenticate`` challenge: the scheme and its auth-params (names in lower case).
+
+    The ``errors`` module's ``AuthChallenge`` adds an accessor for each parameter the API names.
+    """
+
+    scheme: str
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, header: str) -> Self | None:
+        """The first challenge of a ``WWW-Authenticate`` value; None when the value is empty."""
+        scheme, _, rest = header.strip().partition(" ")
+        if not scheme:
+            return None
+        params: dict[str, str] = {}
+        for match in _AUTH_PARAM.finditer(rest):
+            name, value = match.group(1), match.group(2)
+            if value.startswith('"'):
+                value = re.sub(r"\\(.)", r"\1", value[1:-1])
+            params.setdefault(name.lower(), value)
+        return cls(scheme, params)
+
+    def __str__(self) -> str:
+        params = ", ".join(f"{name}={_quoted(value)}" for name, value in self.params.items())
+        return f"{self.scheme} {params}".strip()
+
+
+def _quoted(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+class ApiErrorBase(ApiException):
+    """What every error answer has, whatever the API: its status, the challenge and the response.
+
+    A server handler raises a subclass to answer with its status; the client raises the subclass
+    of the status it received, with the response attached.
+    """
+
+    status: ClassVar[int] = 500
+    """The status a server answers with when a handler raises this class."""
+
+    default_headers: ClassVar[Mapping[str, str]] = {}
+    """Headers an answer of this status carries unless told otherwise (the spec's examples)."""
+
+    media_type: ClassVar[str] = "application/json; charset=utf-8"
+    """The media type of the error bodies a server sends."""
+
+    detail: BaseModel | None = None
+    """The answer's body where its status has a body of its own instead of the error
+    representation."""
+
+    def __init__(
+        self,
+        *,
+        status_code: int | None = None,
+        challenge: Challenge | None = None,
+        response: httpx.Response | None = None,
+    ) -> None:
+        self.status_code = status_code if status_code is not None else self.status
+        self.challenge = challenge
+        self.response = response
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return str(self.status_code)
+
+    def to_body(self) -> BaseModel | None:
+        """The error representation holding this error's fields; None where the API has none."""
+        return None
+
+    def content(self) -> bytes:
+        """The body of the answer a server sends for this error: its own body (``detail``), its
+        blanks filled from the error's fields, where its status has one; else the error
+        representation."""
+        body = self.to_body()
+        own = self.detail
+        if own is None:
+            return b"" if body is None else body.model_dump_json(exclude_unset=True).encode()
+        if body is not None:
+            own_fields = type(own).model_fields
+            blanks = {
+                name: getattr(body, name)
+                for name in body.model_fields_set
+                if name in own_fields and name not in own.model_fields_set
+            }
+            own = own.model_copy(update=blanks)
+        return own.model_dump_json(exclude_unset=True).encode()
+
+
+def describe_unexpected_body(response: httpx.Response) -> str:
+    """A message for a body that is not the error representation: what came instead."""
+    reason = f"{response.status_code} {response.reason_phrase}".strip()
+    content_type = response.headers.get("Content-Type", "no content type")
+    if not response.content:
+        return f"{reason}, with an empty body"
+    snippet = response.content[:200].decode("utf-8", "replace")
+    return (
+        f"{reason}, with a body that is not the error representation ({content_type}): {snippet!r}"
+    )

@@ -1,0 +1,514 @@
+# Part of every package icws-codegen generates, the same whatever the spec. Do not edit.
+"""The client's part that is the same for every API: sending a request, reading the answer,
+and the clients' life cycle.
+
+``client.py`` builds ``Client`` and ``AsyncClient`` on :class:`SyncClientBase` and
+:class:`AsyncClientBase`, with one attribute per tag made by :class:`resource`: the tag's module
+(in ``resources/``) is imported when the attribute is first used, so a program pays only for the
+tags it calls. Each tag's client class derives from :class:`SyncResource` or
+:class:`AsyncResource`, whose ``_call`` every operation method ends in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, Self, TypeVar, cast, overload
+from urllib.parse import quote
+
+import httpx
+from pydantic import TypeAdapter, ValidationError
+
+from ._exceptions import (
+    ApiErrorBase,
+    ClientError,
+    FeatureNotSupportedError,
+    RequestTimeoutError,
+    TransportError,
+)
+from ._models._base import ApiModel
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "AsyncClientBase",
+    "AsyncContext",
+    "AsyncResource",
+    "ResponseErrors",
+    "SyncClientBase",
+    "SyncContext",
+    "SyncResource",
+    "resource",
+]
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds a call may take, when the client makes its own HTTP client."""
+
+_JSON_MEDIA_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;|$)", re.IGNORECASE)
+_ANY: TypeAdapter[Any] = TypeAdapter(Any)
+
+_S = TypeVar("_S")
+"""The package's ``Session``."""
+_M = TypeVar("_M", bound=ApiModel)
+_C = TypeVar("_C")
+_R = TypeVar("_R")
+
+
+class ResponseErrors(Protocol):
+    """What a client needs of the package's ``errors`` module: the exception an answer is."""
+
+    def error_from_response(self, response: httpx.Response, /) -> ApiErrorBase: ...
+
+    def invalid_response(self, response: httpx.Response, problem: str, /) -> ApiErrorBase: ...
+
+
+class _Context(Generic[_S]):
+    """What every operation of one client shares: the session, the server's feature versions
+    (when known), the package's errors, and the HTTP client."""
+
+    http: httpx.Client | httpx.AsyncClient
+
+    def __init__(
+        self, session: _S | None, features: Mapping[str, int] | None, errors: ResponseErrors
+    ) -> None:
+        self.session = session
+        self.features = features
+        self.errors = errors
+
+    def require_session(self) -> _S:
+        if self.session is None:
+            raise ClientError("this call needs a session: give the client one, or connect")
+        return self.session
+
+    def request(
+        self,
+        operation: str,
+        feature: tuple[str, int] | None,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, Any],
+        content: bytes | None,
+    ) -> httpx.Request:
+        """The request of ``operation``, unless the server is known to be too old for it.
+        Parameters and headers left out (None) are not sent."""
+        if self.features is not None and feature is not None:
+            name, version = feature
+            available = self.features.get(name)
+            if available is None or available < version:
+                raise FeatureNotSupportedError(operation, name, version, available)
+        return self.http.build_request(
+            method,
+            path,
+            params=_present(params) if params else None,
+            headers=_present(headers),
+            content=content,
+        )
+
+    def outcome(self, response: httpx.Response, result: type[_M] | None) -> _M | None:
+        """The answer's body as ``result`` (None when there is nothing to return); an error
+        status, or a body that is not a ``result``, raises."""
+        if not response.is_success:
+            raise self.errors.error_from_response(response)
+        if result is None:
+            return None
+        if not _JSON_MEDIA_TYPE.match(response.headers.get("Content-Type", "")):
+            raise self.errors.invalid_response(response, "the body is not JSON")
+        try:
+            return result.model_validate_json(response.content, by_alias=True, by_name=False)
+        except ValidationError as exc:
+            problem = f"the body is not a valid {result.__name__}: {exc}"
+            raise self.errors.invalid_response(response, problem) from exc
+
+
+class SyncContext(_Context[_S]):
+    """The context of a blocking client."""
+
+    http: httpx.Client
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        session: _S | None,
+        features: Mapping[str, int] | None,
+        errors: ResponseErrors,
+    ) -> None:
+        super().__init__(session, features, errors)
+        self.http = http
+
+
+class AsyncContext(_Context[_S]):
+    """The context of an asyncio client."""
+
+    http: httpx.AsyncClient
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        session: _S | None,
+        features: Mapping[str, int] | None,
+        errors: ResponseErrors,
+    ) -> None:
+        super().__init__(session, features, errors)
+        self.http = http
+
+
+def _present(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` without the ones left out (None)."""
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _no_answer(operation: str, exc: httpx.RequestError) -> TransportError:
+    if isinstance(exc, httpx.TimeoutException):
+        return RequestTimeoutError(f"{operation}: no answer in time ({exc})")
+    return TransportError(f"{operation}: {type(exc).__name__}: {exc}")
+
+
+class _Resource(Generic[_S]):
+    """What the operation methods of a tag's client use besides ``_call``."""
+
+    @staticmethod
+    def _segment(value: object) -> str:
+        """A path parameter's value, percent-encoded so that it stays one path segment."""
+        return quote(str(value), safe="")
+
+    @staticmethod
+    def _cookies(cookies: Mapping[str, str]) -> str | None:
+        """A ``Cookie`` header carrying ``cookies`` (None when there are none)."""
+        return "; ".join(f"{name}={value}" for name, value in cookies.items()) or None
+
+    @staticmethod
+    def _model_body(
+        model: type[BaseModel], body: BaseModel | None, fields: dict[str, Any]
+    ) -> bytes:
+        """A JSON body: the model given, or one built from keyword arguments (None ones left
+        out)."""
+        given = _present(fields)
+        if body is not None and given:
+            raise TypeError("give the body as a model or as keyword arguments, not both")
+        if body is None:
+            body = model.model_validate(given)
+        elif not isinstance(body, model):
+            raise TypeError(f"the body must be a {model.__name__}, not {type(body).__name__}")
+        return body.model_dump_json(exclude_unset=True).encode()
+
+    @staticmethod
+    def _json_body(body: object) -> bytes:
+        """A body that is not one model (a union of them, a list): JSON with wire names."""
+        return _ANY.dump_json(body, by_alias=True, exclude_unset=True)
+
+
+class SyncResource(_Resource[_S]):
+    """Base of a tag's blocking client."""
+
+    def __init__(self, context: SyncContext[_S]) -> None:
+        self._context = context
+
+    def _session(self) -> _S:
+        return self._context.require_session()
+
+    @overload
+    def _call(
+        self,
+        operation: str,
+        feature: tuple[str, int] | None,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any],
+        content: bytes | None = None,
+        result: type[_M],
+    ) -> _M: ...
+
+    @overload
+    def _call(
+        self,
+        operation: str,
+        feature: tuple[str, int] | None,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any],
+        content: bytes | None = None,
+        result: None = None,
+    ) -> None: ...
+
+    def _call(
+        self,
+        operation: str,
+        feature: tuple[str, int] | None,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any],
+        content: bytes | None = None,
+        result: type[_M] | None = None,
+    ) -> _M | None:
+        """Send ``operation`` (unless the server's features are too old for it) and read the
+        answer as ``result``. Parameters and headers left out (None) are not sent."""
+        context = self._context
+        request = context.request(operation, feature, method, path, params, headers, content)
+        try:
+            response = context.http.send(request)
+        except httpx.RequestError as exc:
+            raise _no_answer(operation, exc) from exc
+        return context.outcome(response, result)
+
+
+class AsyncResource(_Resource[_S]):
+    """Base of a tag's asyncio client."""
+
+    def __init__(self, context: AsyncContext[_S]) -> None:
+        self._context = context
+
+    def _session(self) -> _S:
+        return self._context.require_session()
+
+    @overload
+    async def _call(
+        self,
+        operation: str,
+        feature: tuple[str, int] | None,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any],
+        content: bytes | None = None,
+        result: type[_M],
+    ) -> _M: ...
+
+    @overload
+    async def _call(
+        self,
+        operation: str,
+        feature: tuple[str, int] | None,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any],
+        content: bytes | None = None,
+        result: None = None,
+    ) -> None: ...
+
+    async def _call(
+        self,
+        operation: str,
+        feature: tuple[str, int] | None,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any],
+        content: bytes | None = None,
+        result: type[_M] | None = None,
+    ) -> _M | None:
+        """Send ``operation`` (unless the server's features are too old for it) and read the
+        answer as ``result``. Parameters and headers left out (None) are not sent."""
+        context = self._context
+        request = context.request(operation, feature, method, path, params, headers, content)
+        try:
+            response = await context.http.send(request)
+        except httpx.RequestError as exc:
+            raise _no_answer(operation, exc) from exc
+        return context.outcome(response, result)
+
+
+class resource(Generic[_C, _R]):
+    """A client attribute holding one tag's client, made on first access by the decorated
+    function (which imports the tag's module then), and kept; named like ``cached_property``,
+    which it resembles.
+
+    Until then the client's ``__dict__`` holds a stand-in that makes it when anything is asked
+    of it, so that ``vars(client)`` lists every tag as it would if they were made at once.
+    """
+
+    def __init__(self, load: Callable[[_C], _R]) -> None:
+        self.load = load
+        self.name = load.__name__
+        self.__doc__ = load.__doc__
+
+    @overload
+    def __get__(self, client: None, owner: type[Any] | None = None) -> Self: ...
+
+    @overload
+    def __get__(self, client: _C, owner: type[Any] | None = None) -> _R: ...
+
+    def __get__(self, client: _C | None, owner: type[Any] | None = None) -> Self | _R:
+        if client is None:
+            return self
+        namespace = vars(client)
+        found = namespace.get(self.name)
+        if found is None or type(found) is _Unloaded:
+            found = namespace[self.name] = self.load(client)
+        return cast("_R", found)
+
+    def __set__(self, client: _C, value: _R) -> None:
+        vars(client)[self.name] = value
+
+
+class _Unloaded:
+    """What ``vars(client)`` holds for a tag not used yet: asked anything, it makes the tag's
+    client and answers for it."""
+
+    __slots__ = ("_client", "_resource")
+
+    def __init__(self, client: object, made_by: resource[Any, Any]) -> None:
+        self._client = client
+        self._resource = made_by
+
+    def _loaded(self) -> object:
+        return self._resource.__get__(self._client)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._loaded(), name)
+
+    def __dir__(self) -> Iterable[str]:
+        return dir(self._loaded())
+
+    def __repr__(self) -> str:
+        return f"<{self._resource.name}: not used yet>"
+
+
+_RESOURCES: dict[type, tuple[resource[Any, Any], ...]] = {}
+
+
+def _resources(cls: type) -> tuple[resource[Any, Any], ...]:
+    """The tag attributes of a client class."""
+    found = _RESOURCES.get(cls)
+    if found is None:
+        named = {
+            name: value
+            for klass in reversed(cls.__mro__)
+            for name, value in vars(klass).items()
+            if isinstance(value, resource)
+        }
+        found = _RESOURCES[cls] = tuple(named.values())
+    return found
+
+
+class _ClientBase(Generic[_S]):
+    """What both clients share: the session, the features, and the tags not used yet."""
+
+    _errors: ClassVar[ResponseErrors]
+    """The package's ``errors`` module."""
+
+    _context: SyncContext[_S] | AsyncContext[_S]
+
+    def __init__(self) -> None:
+        self._owns_session = False
+        namespace = vars(self)
+        for attribute in _resources(type(self)):
+            namespace[attribute.name] = _Unloaded(self, attribute)
+
+    @property
+    def session(self) -> _S | None:
+        """The session every call is made in."""
+        return self._context.session
+
+    @property
+    def features(self) -> Mapping[str, int] | None:
+        """The server's feature versions, when known."""
+        return self._context.features
+
+    @staticmethod
+    def _present(values: Mapping[str, Any]) -> dict[str, Any]:
+        """``values`` without the ones left out (None)."""
+        return _present(values)
+
+    @staticmethod
+    def _with_host(url: str, host: str) -> str:
+        """``url`` with its host replaced (and its port too, when ``host`` names one)."""
+        parsed = httpx.URL(url)
+        name, _, port = host.partition(":")
+        return str(parsed.copy_with(host=name, port=int(port) if port.isdigit() else parsed.port))
+
+
+class SyncClientBase(_ClientBase[_S]):
+    """Base of the blocking ``Client``: it owns the HTTP client it made, not one it was given."""
+
+    _context: SyncContext[_S]
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        session: _S | None = None,
+        http: httpx.Client | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        features: Mapping[str, int] | None = None,
+    ) -> None:
+        if (base_url is None) == (http is None):
+            raise TypeError("give either base_url or a ready http client")
+        self._owns_http = http is None
+        self._http = (
+            http if http is not None else httpx.Client(base_url=base_url or "", timeout=timeout)
+        )
+        self._context = SyncContext(self._http, session, features, self._errors)
+        super().__init__()
+
+    def close(self) -> None:
+        """Close the HTTP client, if this client made it."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncClientBase(_ClientBase[_S]):
+    """Base of the asyncio ``AsyncClient``: it owns the HTTP client it made, not one it was
+    given."""
+
+    _context: AsyncContext[_S]
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        session: _S | None = None,
+        http: httpx.AsyncClient | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        features: Mapping[str, int] | None = None,
+    ) -> None:
+        if (base_url is None) == (http is None):
+            raise TypeError("give either base_url or a ready http client")
+        self._owns_http = http is None
+        self._http = (
+            http
+            if http is not None
+            else httpx.AsyncClient(base_url=base_url or "", timeout=timeout)
+        )
+        self._context = AsyncContext(self._http, session, features, self._errors)
+        super().__init__()
+
+    async def close(self) -> None:
+        """Close the HTTP client, if this client made it."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()

@@ -1,0 +1,294 @@
+# Part of every package icws-codegen generates, the same whatever the spec. Do not edit.
+"""The server's part that is the same for every API: the checks every request goes through, the
+router, and the error answers.
+
+Each tag's module (``server/<tag>.py``) makes an endpoint per operation out of :class:`Guard`'s
+checks and lists its routes; ``create_app()`` joins them in :func:`application`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, Generic, Protocol, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+from starlette.applications import Starlette
+from starlette.datastructures import URLPath
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Match, NoMatchFound, Route
+from starlette.types import Receive, Scope, Send
+
+from .._exceptions import ApiErrorBase
+
+__all__ = ["MAX_BODY_BYTES", "Endpoint", "Guard", "RouteTable", "ServerErrors", "application"]
+
+logger = logging.getLogger(__name__.rpartition(".")[0])
+
+MAX_BODY_BYTES = 1_048_576
+"""The largest request body ``create_app()`` reads, unless told otherwise."""
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+_Ctx = TypeVar("_Ctx")
+"""The package's ``RequestContext``."""
+
+
+class ServerErrors(Protocol):
+    """What a server needs of the package's ``errors`` module: the errors it answers with."""
+
+    def error_for_status(self, status: int, /) -> type[ApiErrorBase]: ...
+
+    def error_saying(self, status: int, message: str, /) -> ApiErrorBase: ...
+
+
+class _DuplicateKey(Exception):
+    """A JSON object names ``key`` twice."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class Guard(Generic[_Ctx]):
+    """The checks every request goes through before its handler runs, and the answers."""
+
+    def __init__(
+        self,
+        errors: ServerErrors,
+        authenticate: Callable[[_Ctx], bool | Awaitable[bool]] | None,
+        max_body_bytes: int,
+    ) -> None:
+        self.errors = errors
+        self.check = authenticate
+        self.max_body_bytes = max_body_bytes
+
+    def error(self, status: int, message: str) -> ApiErrorBase:
+        """The error of ``status`` (its own class where the spec documents it) saying
+        ``message``."""
+        return self.errors.error_saying(status, message)
+
+    def unauthorized(self, *checks: tuple[str, bool]) -> ApiErrorBase:
+        """401, naming what is absent, each in at most 120 characters (a name can hold the path's
+        values)."""
+        missing = [
+            what if len(what) <= 120 else what[:117] + "..."
+            for what, present in checks
+            if not present
+        ]
+        return self.error(401, f"The request has no {' and no '.join(missing)}.")
+
+    async def authenticate(self, ctx: _Ctx) -> None:
+        """The credentials, present, checked for real by ``authenticate`` when there is one."""
+        if self.check is None:
+            return
+        verdict = self.check(ctx)
+        if inspect.isawaitable(verdict):
+            verdict = await verdict
+        if not verdict:
+            raise self.error(401, "The session credentials are not valid.")
+
+    async def body(
+        self, request: Request, kind: Any, media_types: tuple[str, ...], *, required: bool
+    ) -> Any:
+        """The request body, read (up to the size limit) and validated as ``kind``."""
+        too_large = f"The request body is larger than {self.max_body_bytes} bytes."
+        declared = request.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise self.error(400, too_large)
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise self.error(400, too_large)
+            chunks.append(chunk)
+        raw = b"".join(chunks)
+        if not raw:
+            if required:
+                raise self.error(400, "The request body is missing.")
+            return None
+        content_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type not in media_types:
+            allowed = " or ".join(media_types)
+            sent = content_type or "no content type"
+            raise self.error(400, f"The request body must be sent as {allowed}, not {sent}.")
+        try:
+            _refuse_duplicate_keys(raw)
+        except _DuplicateKey as duplicate:
+            problem = f"the key {duplicate.key!r} appears twice"
+            raise self.error(400, f"The request body is not valid: {problem}.") from None
+        try:
+            return _adapter(kind).validate_json(raw, by_alias=True, by_name=False)
+        except ValidationError as exc:
+            raise self.error(400, _describe(exc)) from None
+
+    def parameter(self, name: str, raw: str | None, kind: Any, *, required: bool) -> Any:
+        """A path, query or header value, validated as ``kind``."""
+        if raw is None:
+            if required:
+                raise self.error(400, f"The {name} parameter is missing.")
+            return None
+        try:
+            return _adapter(kind).validate_strings(raw)
+        except ValidationError as exc:
+            problem = exc.errors(include_url=False, include_input=False)[0]["msg"]
+            raise self.error(400, f"The {name} parameter is not valid: {problem}.") from None
+
+    def answer(
+        self, result: Any, status: int, media_type: str, headers: Mapping[str, str]
+    ) -> Response:
+        """A successful answer carrying ``result`` as JSON, with wire names."""
+        content = _adapter(type(result)).dump_json(result, by_alias=True, exclude_unset=True)
+        return Response(
+            content,
+            status_code=status,
+            headers=dict(headers),
+            media_type=f"{media_type}; charset=utf-8",
+        )
+
+    def error_response(
+        self, error: ApiErrorBase, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        """The answer for ``error``: its status, its body and its status's headers."""
+        defaults = self.errors.error_for_status(error.status_code).default_headers
+        merged = {**defaults, **(headers or {})}
+        if error.challenge is not None:
+            merged["WWW-Authenticate"] = str(error.challenge)
+        return Response(
+            error.content(),
+            status_code=error.status_code,
+            headers=merged,
+            media_type=error.media_type,
+        )
+
+    def guarded(self, endpoint: Endpoint, operation: str) -> Endpoint:
+        """``endpoint`` with every exception turned into an error answer."""
+
+        async def guarded(request: Request) -> Response:
+            try:
+                return await endpoint(request)
+            except ApiErrorBase as error:
+                return self.error_response(error)
+            except Exception:
+                logger.exception("%s failed", operation)
+                message = "An unexpected error occurred while processing the request."
+                return self.error_response(self.error(500, message))
+
+        return guarded
+
+    async def http_exception(self, request: Request, exc: Exception) -> Response:
+        """Routing failures (no such path, wrong method) answer with the error body too."""
+        if not isinstance(exc, HTTPException):
+            raise exc
+        path = request.url.path if len(request.url.path) <= 200 else request.url.path[:197] + "..."
+        error = self.error(exc.status_code, f"{exc.detail}: {request.method} {path}")
+        return self.error_response(error, exc.headers)
+
+
+def _refuse_duplicate_keys(raw: bytes) -> None:
+    """A JSON object naming a key twice is refused: parsers disagree on which value wins."""
+    with contextlib.suppress(ValueError, RecursionError):  # not JSON: the validation says where
+        _UNIQUE_KEYS.decode(raw.decode("utf-8"))
+
+
+def _unique_keys(items: list[tuple[str, Any]]) -> dict[str, Any]:
+    if len(items) > 1 and len({key for key, _ in items}) < len(items):
+        seen = set()
+        for key, _ in items:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return dict(items)
+
+
+_UNIQUE_KEYS = json.JSONDecoder(object_pairs_hook=_unique_keys)
+
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    """The validator of a type, made once."""
+    adapter = _ADAPTERS.get(kind)
+    if adapter is None:
+        adapter = _ADAPTERS[kind] = TypeAdapter(kind)
+    return adapter
+
+
+def _describe(error: ValidationError) -> str:
+    """What is wrong with a body, field by field (the values themselves are left out)."""
+    problems = []
+    for item in error.errors(include_url=False, include_input=False, include_context=False)[:10]:
+        where = ".".join(str(part) for part in item["loc"]) or "body"
+        problems.append(f"{where}: {item['msg']}")
+    return "The request body is not valid: " + "; ".join(problems) + "."
+
+
+class RouteTable(BaseRoute):
+    """The routes, looked up by their path's segment count and last segment instead of tried one
+    by one: finding the last of a thousand routes costs what finding the first does. Each
+    candidate is still matched by Starlette itself, in the order given, so the answer (a match,
+    405 for a known path with another method, or 404) is the one a plain router gives."""
+
+    def __init__(self, routes: Sequence[Route]) -> None:
+        self.routes = list(routes)
+        by_shape: dict[tuple[int, str | None], list[Route]] = {}
+        for route in self.routes:
+            segments = route.path.split("/")
+            last = segments[-1] if "{" not in segments[-1] else None
+            by_shape.setdefault((len(segments), last), []).append(route)
+        # A path ending in a literal segment may also match a route whose last segment is a
+        # parameter: those join its candidates, in the routes' own order.
+        order = {id(route): index for index, route in enumerate(self.routes)}
+        self._table = {
+            (count, last): sorted(
+                found + (by_shape.get((count, None), []) if last is not None else []),
+                key=lambda route: order[id(route)],
+            )
+            for (count, last), found in by_shape.items()
+        }
+
+    def _candidates(self, scope: Scope) -> list[Route]:
+        path, root = scope["path"], scope.get("root_path", "")
+        if root and path.startswith(root + "/"):  # mounted: the app's own part of the path
+            path = path[len(root) :]
+        segments = path.split("/")
+        count = len(segments)
+        return self._table.get((count, segments[-1])) or self._table.get((count, None), [])
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] != "http":
+            return Match.NONE, {}
+        partial: tuple[Route, Scope] | None = None
+        for route in self._candidates(scope):
+            match, child = route.matches(scope)
+            if match is Match.FULL:
+                return Match.FULL, {**child, "api_route": route}
+            if match is Match.PARTIAL and partial is None:
+                partial = (route, child)
+        if partial is not None:
+            return Match.PARTIAL, {**partial[1], "api_route": partial[0]}
+        return Match.NONE, {}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await scope["api_route"].handle(scope, receive, send)
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        for route in self.routes:
+            try:
+                return route.url_path_for(name, **path_params)
+            except NoMatchFound:
+                continue
+        raise NoMatchFound(name, path_params)
+
+
+def application(routes: Sequence[Route], guard: Guard[Any]) -> Starlette:
+    """A Starlette app serving ``routes``, whose routing failures answer with error bodies."""
+    return Starlette(
+        routes=[RouteTable(routes)],
+        exception_handlers={HTTPException: guard.http_exception},
+    )
