@@ -14,6 +14,8 @@ from pathlib import Path
 
 import jinja2
 
+from generator.ir import naming
+
 LINE_LENGTH = 100
 
 
@@ -37,6 +39,7 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     env.filters["shell"] = shlex.quote
     env.filters["json"] = json.dumps
     env.filters["text"] = plain_text
+    env.filters["export_order"] = naming.export_order
     return env
 
 

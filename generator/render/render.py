@@ -16,7 +16,6 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 
-from generator.ir import naming
 from generator.ir.nodes import Api
 from generator.render.env import environment
 
@@ -27,7 +26,6 @@ COPIED = ".py"
 def render(api: Api, template_dirs: Sequence[Path]) -> dict[str, str]:
     """Every output file's text, keyed by its path relative to the output folder."""
     env = environment(template_dirs)
-    env.filters["export_order"] = naming.export_order
     outputs: dict[str, str] = {}
     for name in sorted(env.list_templates(filter_func=_is_output)):
         path = output_path(name, api)
