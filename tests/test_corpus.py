@@ -5,11 +5,7 @@ operations written by ``bench/synth.py`` at test time) and every folder of ``tes
 holding one spec (``openapi.yaml`` or ``openapi.json``) and a ``SOURCE.md`` saying where it came
 from: a new folder is a new case. Each case is generated once per session into a temporary folder;
 then ``mypy --strict``, ruff and black run on the generated package, and a fresh interpreter
-imports it and finds in it what the spec names.
-
-``KNOWN_FAILURES`` lists the checks a case fails with the generator as it is today, as strict
-expected failures: when the generator is fixed the case passes, the run fails, and its entry is
-to be removed.
+imports it and finds in it what the spec names. Every case passes every check.
 """
 
 from __future__ import annotations
@@ -24,7 +20,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -33,27 +28,7 @@ from tests.conftest import ROOT, SPEC, run_cli
 
 SPECS = Path(__file__).resolve().parent / "specs"
 SPEC_NAMES = ("openapi.yaml", "openapi.json")
-CHECKS = ("generate", "mypy", "ruff", "black", "import")
 SYNTHETIC_OPERATIONS = 1000
-
-# Without x-error-schema, ApiError takes no message, yet the server and the mock pass it one.
-_MYPY_NO_ERROR_SCHEMA = (
-    "no x-error-schema: server and mock call ApiError(message, status_code=...), which takes"
-    " no message; no x-session-field: testing.py's `values = {}` and `cookies = {}` are untyped"
-)
-_RUFF_NO_ERROR_SCHEMA = (
-    "no x-error-schema or x-session-field: unused imports (F401) in client.py (ApiError),"
-    " errors.py (ValidationError), session.py (Mapping, field) and testing.py (secrets)"
-)
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("oai-petstore", "mypy"): _MYPY_NO_ERROR_SCHEMA,
-    ("oai-petstore", "ruff"): _RUFF_NO_ERROR_SCHEMA,
-    ("oai-webhook-example", "mypy"): _MYPY_NO_ERROR_SCHEMA + "; no paths: `routes = []` untyped",
-    ("oai-webhook-example", "ruff"): _RUFF_NO_ERROR_SCHEMA + "; no paths: `guard` unused (F841)",
-    ("learn-tictactoe", "mypy"): _MYPY_NO_ERROR_SCHEMA + "; mock's _result(op, Mark): type-var",
-    ("learn-tictactoe", "ruff"): _RUFF_NO_ERROR_SCHEMA + "; enum member `O` (E741)",
-}
-"""(case, check) -> why it fails today. Every entry is a strict xfail."""
 
 
 @dataclass(frozen=True)
@@ -96,18 +71,8 @@ def _corpus() -> list[Case]:
 
 
 CORPUS = _corpus()
-
-
-def cases(check: str) -> list[Any]:
-    """The corpus as parameters of ``check``'s test, each known failure marked a strict xfail."""
-    params = []
-    for case in CORPUS:
-        marks = []
-        if (case.name, check) in KNOWN_FAILURES:
-            reason = KNOWN_FAILURES[case.name, check]
-            marks.append(pytest.mark.xfail(reason=reason, raises=AssertionError, strict=True))
-        params.append(pytest.param(case, id=case.name, marks=marks))
-    return params
+CASES = [pytest.param(case, id=case.name) for case in CORPUS]
+"""The corpus as parameters of each check's test, named by case."""
 
 
 @dataclass(frozen=True)
@@ -170,20 +135,14 @@ def test_every_corpus_folder_holds_one_spec_and_its_source() -> None:
         assert (folder / "SOURCE.md").is_file(), f"{folder.name} says nowhere where it came from"
 
 
-def test_every_known_failure_names_a_corpus_case_and_a_check() -> None:
-    names = {case.name for case in CORPUS}
-    assert {name for name, _ in KNOWN_FAILURES} <= names
-    assert {check for _, check in KNOWN_FAILURES} <= set(CHECKS)
-
-
-@pytest.mark.parametrize("case", cases("generate"))
+@pytest.mark.parametrize("case", CASES)
 def test_every_corpus_spec_generates_without_errors(corpus: Corpus, case: Case) -> None:
     generated = corpus[case]
     generated.require()
     assert (generated.out / generated.package / "__init__.py").is_file()
 
 
-@pytest.mark.parametrize("case", cases("mypy"))
+@pytest.mark.parametrize("case", CASES)
 def test_every_corpus_spec_generates_a_package_that_passes_mypy_strict(
     corpus: Corpus, case: Case
 ) -> None:
@@ -196,7 +155,7 @@ def test_every_corpus_spec_generates_a_package_that_passes_mypy_strict(
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("case", cases("ruff"))
+@pytest.mark.parametrize("case", CASES)
 def test_every_corpus_spec_generates_a_package_that_passes_ruff(corpus: Corpus, case: Case) -> None:
     generated = corpus[case]
     generated.require()
@@ -207,7 +166,7 @@ def test_every_corpus_spec_generates_a_package_that_passes_ruff(corpus: Corpus, 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("case", cases("black"))
+@pytest.mark.parametrize("case", CASES)
 def test_every_corpus_spec_generates_a_package_that_black_leaves_unchanged(
     corpus: Corpus, case: Case
 ) -> None:
@@ -250,7 +209,7 @@ def _key(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.lower())
 
 
-@pytest.mark.parametrize("case", cases("import"))
+@pytest.mark.parametrize("case", CASES)
 def test_every_corpus_spec_generates_a_package_with_its_models_and_a_client_per_tag(
     corpus: Corpus, case: Case
 ) -> None:

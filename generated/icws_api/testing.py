@@ -10,13 +10,16 @@ the one set in ``results[operationId]``.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
+from pydantic import ValidationError
 from starlette.applications import Starlette
 
+from ._base_client import Result
 from ._models._base import ApiModel
 from ._models.connection import (
     AuthTokenConnectionRequestSettings,
@@ -47,7 +50,8 @@ __all__ = [
     "create_mock_app",
 ]
 
-_Result = TypeVar("_Result", bound=ApiModel)
+_M = TypeVar("_M", bound=ApiModel)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -78,11 +82,11 @@ class Sessions:
         self.live: list[MockSession] = []
 
     def start(self) -> MockSession:
-        values = {
+        values: dict[str, str] = {
             "csrf_token": secrets.token_hex(8),
             "session_id": secrets.token_hex(8),
         }
-        cookies = {
+        cookies: dict[str, str] = {
             "icws_" + values["session_id"]: secrets.token_hex(16),
         }
         session = MockSession(values, cookies)
@@ -111,14 +115,28 @@ class _Recorder:
         self.mocks = mocks if mocks is not None else Mocks()
         self.calls: list[Call] = []
         """Every call received, oldest first."""
-        self.results: dict[str, ApiModel] = {}
-        """The body each operation answers with, by operationId."""
+        self.results: dict[str, object] = {}
+        """The body each operation answers with, by operationId: a model, or whatever else the
+        operation returns (an enumeration's member, a list...)."""
 
-    def _result(self, operation: str, kind: type[_Result]) -> _Result:
-        result = self.results.get(operation)
-        if not isinstance(result, kind):
-            raise error_saying(500, f"The mock has no {kind.__name__} result for {operation}.")
-        return result
+    @overload
+    def _result(self, operation: str, kind: type[_M]) -> _M: ...
+
+    @overload
+    def _result(self, operation: str, kind: Result[_T]) -> _T: ...
+
+    def _result(self, operation: str, kind: type[_M] | Result[_T]) -> _M | _T:
+        """The result set for ``operation`` if it is a ``kind``; else the mock answers 500."""
+        if operation in self.results:
+            result = self.results[operation]
+            if not isinstance(kind, Result):
+                if isinstance(result, kind):
+                    return result
+            else:
+                with contextlib.suppress(ValidationError):
+                    return kind.validate_python(result)
+        name = kind.name if isinstance(kind, Result) else kind.__name__
+        raise error_saying(500, f"The mock has no {name} result for {operation}.")
 
 
 class MockConnection(ConnectionApi, _Recorder):

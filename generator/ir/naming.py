@@ -118,6 +118,20 @@ def package(title: str) -> str:
     return snake(title, prefix="api")
 
 
+def unique(names: Iterable[str]) -> list[str]:
+    """``names`` in order, each repeat suffixed ``_2``, ``_3``... to tell it from the others."""
+    seen: set[str] = set()
+    result = []
+    for name in names:
+        candidate, count = name, 1
+        while candidate in seen:
+            count += 1
+            candidate = f"{name}_{count}"
+        seen.add(candidate)
+        result.append(candidate)
+    return result
+
+
 def export_order(names: Iterable[str]) -> list[str]:
     """``names`` as ``__all__`` lists them: constants, then classes, then the rest; naturally."""
 

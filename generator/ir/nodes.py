@@ -450,17 +450,41 @@ class Tag:
         """Its asyncio client class."""
         return f"Async{self.class_prefix}Client"
 
+    def result_hint(self, operation: Operation) -> str:
+        """The type one of its operations returns, as signatures name it: validation rules
+        aside (``int``, where answers are read as ``Annotated[int, Integral]``)."""
+        body = _result_body(operation)
+        return body.plain if body else "None"
+
+    @functools.cached_property
+    def _reading(self) -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
+        return _reading((f"_{op.name.upper()}_RESULT", op) for op in self.operations)
+
+    @functools.cached_property
+    def results(self) -> tuple[tuple[str, str, str], ...]:
+        """The ``Result`` its client module declares for each operation whose answer is not a
+        model class (an enumeration, a list, a number...): (constant, the type as signatures
+        name it, the type it is read as)."""
+        return self._reading[0]
+
+    def result_argument(self, operation: Operation) -> str:
+        """What its client module passes ``_call`` to read an operation's answer as: the model
+        class, or the operation's ``Result``."""
+        return self._reading[1][operation.operation_id]
+
     @functools.cached_property
     def client_hints(self) -> tuple[str, ...]:
-        """Every type its client methods name (arguments, bodies and results)."""
+        """Every type its client module names: arguments, bodies and results, and the types
+        answers are read as."""
         hints: list[str] = []
         for operation in self.operations:
-            hints += [p.hint for p in operation.arguments] + [operation.result]
+            hints += [p.hint for p in operation.arguments] + [self.result_hint(operation)]
             if operation.body:
                 hints.append(operation.body.type.plain)
             if operation.body and operation.body.model:
                 hints += [operation.body.model.name]
                 hints += [f.hint for f in operation.body.model.fields]
+        hints += [annotation for _, _, annotation in self.results]
         return tuple(hints)
 
     @functools.cached_property
@@ -468,7 +492,7 @@ class Tag:
         """Every type its handlers name (arguments, bodies and results)."""
         hints: list[str] = []
         for operation in self.operations:
-            hints += [p.hint for p in operation.arguments] + [operation.result]
+            hints += [p.hint for p in operation.arguments] + [self.result_hint(operation)]
             if operation.body:
                 hints.append(operation.body.type.plain)
         return tuple(hints)
@@ -480,6 +504,21 @@ class Tag:
         if any(op.body and op.body.model for op in self.operations):
             names.add("overload")
         return tuple(naming.export_order(names))
+
+    @functools.cached_property
+    def client_pydantic_imports(self) -> tuple[str, ...]:
+        """What its client module imports from ``pydantic``: what the types answers are read
+        as name of it (``Field``, for rules on items)."""
+        return tuple(naming.export_order(_pydantic_names(a for _, _, a in self.results)))
+
+    @functools.cached_property
+    def base_client_imports(self) -> tuple[str, ...]:
+        """What its client module imports from ``_base_client``."""
+        return tuple(
+            naming.export_order(
+                ["AsyncResource", "SyncResource"] + (["Result"] if self.results else [])
+            )
+        )
 
     @functools.cached_property
     def server_typing_imports(self) -> tuple[str, ...]:
@@ -717,10 +756,35 @@ class Api:
         return self._grouped(_names(tag.server_hints))
 
     @functools.cached_property
+    def _mock_reading(self) -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
+        """As a tag's ``_reading``, over every tag: operations of two tags may share a name."""
+        constants = naming.unique(f"_{op.name.upper()}_RESULT" for op in self.operations)
+        return _reading(zip(constants, self.operations, strict=True))
+
+    @functools.cached_property
+    def mock_results(self) -> tuple[tuple[str, str, str], ...]:
+        """The ``Result`` the testing module declares for each operation whose answer is not a
+        model class, to check the mocks' ``results`` against: (constant, the type as
+        signatures name it, the type it is checked as)."""
+        return self._mock_reading[0]
+
+    def mock_result_argument(self, operation: Operation) -> str:
+        """What the mock passes ``_result`` to check an operation's answer as: the model
+        class, or the operation's ``Result``."""
+        return self._mock_reading[1][operation.operation_id]
+
+    @functools.cached_property
+    def testing_hints(self) -> tuple[str, ...]:
+        """Every type the testing module names: every handler's, and the types the mocks'
+        results are checked as."""
+        hints = [hint for tag in self.tags for hint in tag.server_hints]
+        return tuple(hints + [annotation for _, _, annotation in self.mock_results])
+
+    @functools.cached_property
     def testing_model_imports(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """What the testing module imports from ``_models``, by module: the types of every
-        handler, and the entries of the features list."""
-        names = _names(hint for tag in self.tags for hint in tag.server_hints)
+        """What the testing module imports from ``_models``, by module: the base of every
+        model, the types of every handler and result, and the entries of the features list."""
+        names = _names(self.testing_hints) | {"ApiModel"}
         features = self.features_operation
         if features and features.features_list and features.features_list.list_field:
             names.add(features.features_list.entry_model)
@@ -729,8 +793,33 @@ class Api:
     @functools.cached_property
     def testing_typing_imports(self) -> tuple[str, ...]:
         """What the testing module imports from ``typing``."""
-        hints = [hint for tag in self.tags for hint in tag.server_hints]
-        return tuple(naming.export_order(_typing_names(hints) | {"Any", "TypeVar"}))
+        names = _typing_names(self.testing_hints) | {"Any", "TypeVar", "overload"}
+        return tuple(naming.export_order(names))
+
+    @functools.cached_property
+    def testing_pydantic_imports(self) -> tuple[str, ...]:
+        """What the testing module imports from ``pydantic``: ``ValidationError``, which a
+        result of the wrong type raises, and what the types results are checked as name."""
+        names = _pydantic_names(a for _, _, a in self.mock_results) | {"ValidationError"}
+        return tuple(naming.export_order(names))
+
+    @functools.cached_property
+    def session_imports(self) -> dict[str, tuple[str, ...]]:
+        """What the session module imports, by source: ``abc`` (``collections.abc``: the
+        cookies' type, where sessions carry cookies) and ``dataclasses`` (``field``, where a
+        value stays out of ``repr``)."""
+        hidden = self.session_cookies or any(f.secret for f in self.session_fields)
+        return {
+            "abc": ("Mapping",) if self.session_cookies else (),
+            "dataclasses": ("dataclass", "field") if hidden else ("dataclass",),
+        }
+
+    @functools.cached_property
+    def testing_modules(self) -> tuple[str, ...]:
+        """The modules the testing module imports whole: ``contextlib``, and ``secrets`` where
+        sessions hold values or cookies the mock makes up."""
+        made_up = self.session_fields or self.session_cookies_named
+        return ("contextlib", "secrets") if made_up else ("contextlib",)
 
     @functools.cached_property
     def connect_hints(self) -> tuple[str, ...]:
@@ -762,10 +851,11 @@ class Api:
 
     def _grouped(self, names: Iterable[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """The models among ``names``, by the module of ``_models`` defining them, in the order
-        imports are sorted."""
+        imports are sorted; the names ``_models._base`` defines (``ApiModel``, ``Integral``...)
+        under ``_base``."""
         modules: dict[str, list[str]] = {}
         for name in names:
-            module = self.model_modules.get(name)
+            module = self.model_modules.get(name) or ("_base" if name in _BASE_NAMES else None)
             if module is not None:
                 modules.setdefault(module, []).append(name)
         return tuple(
@@ -795,6 +885,21 @@ class Api:
         return tuple(e.body for e in self.error_classes if e.body)
 
     @functools.cached_property
+    def errors_exceptions_imports(self) -> tuple[str, ...]:
+        """What the errors module imports from ``_exceptions``: the bases, the client's errors,
+        and what describes a body that is not an error body, where errors carry a message."""
+        names = ["ApiErrorBase", "ApiException", "Challenge", "ClientError"]
+        names += ["FeatureNotSupportedError", "RequestTimeoutError", "TransportError"]
+        names += ["describe_unexpected_body"] if self.error_text_field else []
+        return tuple(naming.export_order(names))
+
+    @functools.cached_property
+    def errors_pydantic_imports(self) -> tuple[str, ...]:
+        """What the errors module imports from ``pydantic``: ``ValidationError``, where it reads
+        error bodies (``x-error-schema``, or a status's own body)."""
+        return ("ValidationError",) if self.errors_model_imports else ()
+
+    @functools.cached_property
     def errors_model_imports(self) -> tuple[str, ...]:
         """What the errors module imports from ``_models._shared``."""
         names = set(self.own_error_bodies) | (
@@ -819,17 +924,58 @@ class Api:
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _TYPING_NAMES = frozenset({"Annotated", "Any", "Literal"})
+_PYDANTIC_NAMES = frozenset({"Field"})
+_BASE_NAMES = frozenset({"ApiModel", "ConstantsModel", "Integral", "NotNull"})
+"""What ``_models/_base.py`` defines."""
 
 
 def _names(hints: Iterable[str]) -> set[str]:
-    """The identifiers type hints hold."""
-    return set(_IDENTIFIER.findall(" ".join(hints)))
+    """The identifiers type hints hold (not the words of their string literals)."""
+    return set(_IDENTIFIER.findall(_STRING.sub("", " ".join(hints))))
 
 
 def _typing_names(hints: Iterable[str]) -> set[str]:
     """What type hints need from ``typing``."""
     return _names(hints) & _TYPING_NAMES
+
+
+def _pydantic_names(hints: Iterable[str]) -> set[str]:
+    """What type hints need from ``pydantic``."""
+    return _names(hints) & _PYDANTIC_NAMES
+
+
+def _result_body(operation: Operation) -> TypeRef | None:
+    """The type of an operation's answer body, if it has one."""
+    success = operation.success
+    return success.body if success else None
+
+
+def _result_class(body: TypeRef) -> str | None:
+    """The model class an answer body is, when it is one: an object model, named bare (an
+    enumeration lists its choices; a nullable or integral type is more than the name)."""
+    return body.model if body.model == body.annotation and not body.choices else None
+
+
+def _reading(
+    named: Iterable[tuple[str, Operation]],
+) -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
+    """How the answers of operations (each given with the constant its ``Result`` would be) are
+    read: the ``Result`` constants to declare, (constant, hint, annotation), for those whose body
+    is not a model class; and by operationId, what each body is read as (the class or the
+    constant)."""
+    results = []
+    arguments = {}
+    for constant, operation in named:
+        body = _result_body(operation)
+        if body is None:
+            continue
+        model = _result_class(body)
+        if model is None:
+            results.append((constant, body.plain, body.annotation))
+        arguments[operation.operation_id] = model or constant
+    return tuple(results), arguments
 
 
 def _operation_types(operation: Operation) -> str:

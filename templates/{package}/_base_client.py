@@ -6,7 +6,9 @@ and the clients' life cycle.
 :class:`AsyncClientBase`, with one attribute per tag made by :class:`resource`: the tag's module
 (in ``resources/``) is imported when the attribute is first used, so a program pays only for the
 tags it calls. Each tag's client class derives from :class:`SyncResource` or
-:class:`AsyncResource`, whose ``_call`` every operation method ends in.
+:class:`AsyncResource`, whose ``_call`` every operation method ends in. An answer's body is read
+as the operation's model class, or, for any other type (an enumeration, a list, a number...), as
+a :class:`Result` the tag's module declares.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, Self, TypeVa
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from ._exceptions import (
     ApiErrorBase,
@@ -38,6 +40,7 @@ __all__ = [
     "AsyncContext",
     "AsyncResource",
     "ResponseErrors",
+    "Result",
     "SyncClientBase",
     "SyncContext",
     "SyncResource",
@@ -53,8 +56,47 @@ _ANY: TypeAdapter[Any] = TypeAdapter(Any)
 _S = TypeVar("_S")
 """The package's ``Session``."""
 _M = TypeVar("_M", bound=ApiModel)
+_T = TypeVar("_T")
 _C = TypeVar("_C")
 _R = TypeVar("_R")
+
+
+_RESULT_CONFIG = ConfigDict(strict=True, allow_inf_nan=False, defer_build=True)
+"""As the models' own: JSON types strict, no NaN; the validator built when first used."""
+
+
+class Result(Generic[_T]):
+    """A type an answer's body is read as that is not a model class: an enumeration, a list, a
+    dictionary, a number, a union... ``annotation`` is the type with its validation rules,
+    ``_T`` the type a caller gets, and ``name`` how messages name it. Its pydantic
+    ``TypeAdapter`` is made when first used, so that declaring one costs an import nothing."""
+
+    __slots__ = ("_adapter", "annotation", "name")
+
+    def __init__(self, annotation: Any, name: str) -> None:
+        self.annotation = annotation
+        self.name = name
+        self._adapter: TypeAdapter[_T] | None = None
+
+    @property
+    def adapter(self) -> TypeAdapter[_T]:
+        """The type's pydantic ``TypeAdapter``, made on first use."""
+        if self._adapter is None:
+            self._adapter = TypeAdapter(self.annotation, config=_RESULT_CONFIG)
+        return self._adapter
+
+    def validate_json(self, content: bytes) -> _T:
+        """``content`` read as the type, with wire names; invalid content raises
+        ``ValidationError``."""
+        return self.adapter.validate_json(content, by_alias=True, by_name=False)
+
+    def validate_python(self, value: object) -> _T:
+        """``value`` checked as the type (strictly: an enumeration's member, not its value);
+        a value of another type raises ``ValidationError``."""
+        return self.adapter.validate_python(value)
+
+    def __repr__(self) -> str:
+        return f"Result[{self.name}]"
 
 
 class ResponseErrors(Protocol):
@@ -108,7 +150,9 @@ class _Context(Generic[_S]):
             content=content,
         )
 
-    def outcome(self, response: httpx.Response, result: type[_M] | None) -> _M | None:
+    def outcome(
+        self, response: httpx.Response, result: type[_M] | Result[_T] | None
+    ) -> _M | _T | None:
         """The answer's body as ``result`` (None when there is nothing to return); an error
         status, or a body that is not a ``result``, raises."""
         if not response.is_success:
@@ -118,9 +162,12 @@ class _Context(Generic[_S]):
         if not _JSON_MEDIA_TYPE.match(response.headers.get("Content-Type", "")):
             raise self.errors.invalid_response(response, "the body is not JSON")
         try:
+            if isinstance(result, Result):
+                return result.validate_json(response.content)
             return result.model_validate_json(response.content, by_alias=True, by_name=False)
         except ValidationError as exc:
-            problem = f"the body is not a valid {result.__name__}: {exc}"
+            name = result.name if isinstance(result, Result) else result.__name__
+            problem = f"the body is not a valid {name}: {exc}"
             raise self.errors.invalid_response(response, problem) from exc
 
 
@@ -235,6 +282,20 @@ class SyncResource(_Resource[_S]):
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any],
         content: bytes | None = None,
+        result: Result[_T],
+    ) -> _T: ...
+
+    @overload
+    def _call(
+        self,
+        operation: str,
+        feature: tuple[str, int] | None,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any],
+        content: bytes | None = None,
         result: None = None,
     ) -> None: ...
 
@@ -248,8 +309,8 @@ class SyncResource(_Resource[_S]):
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any],
         content: bytes | None = None,
-        result: type[_M] | None = None,
-    ) -> _M | None:
+        result: type[_M] | Result[_T] | None = None,
+    ) -> _M | _T | None:
         """Send ``operation`` (unless the server's features are too old for it) and read the
         answer as ``result``. Parameters and headers left out (None) are not sent."""
         context = self._context
@@ -295,6 +356,20 @@ class AsyncResource(_Resource[_S]):
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any],
         content: bytes | None = None,
+        result: Result[_T],
+    ) -> _T: ...
+
+    @overload
+    async def _call(
+        self,
+        operation: str,
+        feature: tuple[str, int] | None,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any],
+        content: bytes | None = None,
         result: None = None,
     ) -> None: ...
 
@@ -308,8 +383,8 @@ class AsyncResource(_Resource[_S]):
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any],
         content: bytes | None = None,
-        result: type[_M] | None = None,
-    ) -> _M | None:
+        result: type[_M] | Result[_T] | None = None,
+    ) -> _M | _T | None:
         """Send ``operation`` (unless the server's features are too old for it) and read the
         answer as ``result``. Parameters and headers left out (None) are not sent."""
         context = self._context
