@@ -3,8 +3,8 @@
 and the clients' life cycle.
 
 ``client.py`` builds ``Client`` and ``AsyncClient`` on :class:`SyncClientBase` and
-:class:`AsyncClientBase`, with one attribute per tag made by :class:`resource`: the tag's module
-(in ``resources/``) is imported when the attribute is first used, so a program pays only for the
+:class:`AsyncClientBase`, with one ``cached_property`` per tag: the tag's module (in
+``resources/``) is imported when the attribute is first used, so a program pays only for the
 tags it calls. Each tag's client class derives from :class:`SyncResource` or
 :class:`AsyncResource`, whose ``_call`` every operation method ends in. An answer's body is read
 as the operation's model class, or, for any other type (an enumeration, a list, a number...), as
@@ -14,9 +14,9 @@ a :class:`Result` the tag's module declares.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, Self, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, Self, TypeVar, overload
 from urllib.parse import quote
 
 import httpx
@@ -44,7 +44,6 @@ __all__ = [
     "SyncClientBase",
     "SyncContext",
     "SyncResource",
-    "resource",
 ]
 
 DEFAULT_TIMEOUT = 30.0
@@ -57,8 +56,6 @@ _S = TypeVar("_S")
 """The package's ``Session``."""
 _M = TypeVar("_M", bound=ApiModel)
 _T = TypeVar("_T")
-_C = TypeVar("_C")
-_R = TypeVar("_R")
 
 
 _RESULT_CONFIG = ConfigDict(strict=True, allow_inf_nan=False, defer_build=True)
@@ -396,79 +393,6 @@ class AsyncResource(_Resource[_S]):
         return context.outcome(response, result)
 
 
-class resource(Generic[_C, _R]):
-    """A client attribute holding one tag's client, made on first access by the decorated
-    function (which imports the tag's module then), and kept; named like ``cached_property``,
-    which it resembles.
-
-    Until then the client's ``__dict__`` holds a stand-in that makes it when anything is asked
-    of it, so that ``vars(client)`` lists every tag as it would if they were made at once.
-    """
-
-    def __init__(self, load: Callable[[_C], _R]) -> None:
-        self.load = load
-        self.name = load.__name__
-        self.__doc__ = load.__doc__
-
-    @overload
-    def __get__(self, client: None, owner: type[Any] | None = None) -> Self: ...
-
-    @overload
-    def __get__(self, client: _C, owner: type[Any] | None = None) -> _R: ...
-
-    def __get__(self, client: _C | None, owner: type[Any] | None = None) -> Self | _R:
-        if client is None:
-            return self
-        namespace = vars(client)
-        found = namespace.get(self.name)
-        if found is None or type(found) is _Unloaded:
-            found = namespace[self.name] = self.load(client)
-        return cast("_R", found)
-
-    def __set__(self, client: _C, value: _R) -> None:
-        vars(client)[self.name] = value
-
-
-class _Unloaded:
-    """What ``vars(client)`` holds for a tag not used yet: asked anything, it makes the tag's
-    client and answers for it."""
-
-    __slots__ = ("_client", "_resource")
-
-    def __init__(self, client: object, made_by: resource[Any, Any]) -> None:
-        self._client = client
-        self._resource = made_by
-
-    def _loaded(self) -> object:
-        return self._resource.__get__(self._client)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._loaded(), name)
-
-    def __dir__(self) -> Iterable[str]:
-        return dir(self._loaded())
-
-    def __repr__(self) -> str:
-        return f"<{self._resource.name}: not used yet>"
-
-
-_RESOURCES: dict[type, tuple[resource[Any, Any], ...]] = {}
-
-
-def _resources(cls: type) -> tuple[resource[Any, Any], ...]:
-    """The tag attributes of a client class."""
-    found = _RESOURCES.get(cls)
-    if found is None:
-        named = {
-            name: value
-            for klass in reversed(cls.__mro__)
-            for name, value in vars(klass).items()
-            if isinstance(value, resource)
-        }
-        found = _RESOURCES[cls] = tuple(named.values())
-    return found
-
-
 class _ClientBase(Generic[_S]):
     """What both clients share: the session, the features, and the tags not used yet."""
 
@@ -479,9 +403,6 @@ class _ClientBase(Generic[_S]):
 
     def __init__(self) -> None:
         self._owns_session = False
-        namespace = vars(self)
-        for attribute in _resources(type(self)):
-            namespace[attribute.name] = _Unloaded(self, attribute)
 
     @property
     def session(self) -> _S | None:

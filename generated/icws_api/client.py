@@ -10,6 +10,7 @@ raises the class of ``icws_api.errors`` for it.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar, Self
 
 import httpx
@@ -20,7 +21,6 @@ from ._base_client import (
     AsyncClientBase,
     ResponseErrors,
     SyncClientBase,
-    resource,
 )
 from .errors import ApiException, ServiceUnavailableError
 from .session import Session
@@ -50,14 +50,14 @@ class Client(SyncClientBase[Session]):
 
     _errors: ClassVar[ResponseErrors] = errors
 
-    @resource
+    @cached_property
     def connection(self) -> ConnectionClient:
         """Operations of the ``connection`` tag."""
         from .resources.connection import ConnectionClient
 
         return ConnectionClient(self._context)
 
-    @resource
+    @cached_property
     def dialer(self) -> DialerClient:
         """Operations of the ``dialer`` tag."""
         from .resources.dialer import DialerClient
@@ -168,14 +168,14 @@ class AsyncClient(AsyncClientBase[Session]):
 
     _errors: ClassVar[ResponseErrors] = errors
 
-    @resource
+    @cached_property
     def connection(self) -> AsyncConnectionClient:
         """Operations of the ``connection`` tag."""
         from .resources.connection import AsyncConnectionClient
 
         return AsyncConnectionClient(self._context)
 
-    @resource
+    @cached_property
     def dialer(self) -> AsyncDialerClient:
         """Operations of the ``dialer`` tag."""
         from .resources.dialer import AsyncDialerClient
