@@ -234,11 +234,16 @@ def import_tools(ours: Path, opc: Path, work: Path, bench_bin: Path) -> list[Too
         raise SystemExit(f"no `client.<tag>.<operation>()` in {ours / 'README.md'}")
     tag = attributes[len(attributes) // 2]
     package = next(path for path in opc.iterdir() if (path / "api").is_dir())
-    endpoints = sorted(p.stem for p in (package / "api" / tag).glob("*.py") if p.stem != "__init__")
+    # The two generators spell a tag's module differently (``dialer_5``, ``dialer5``).
+    theirs = next(
+        (p for p in (package / "api").iterdir() if p.name.replace("_", "") == tag.replace("_", "")),
+        package / "api" / tag,
+    )
+    endpoints = sorted(p.stem for p in theirs.glob("*.py") if p.stem != "__init__")
     if not endpoints:
-        raise SystemExit(f"openapi-python-client made no endpoint module in {package}/api/{tag}")
+        raise SystemExit(f"openapi-python-client made no endpoint module in {theirs}")
     ours_code = f"import icws_api; c = icws_api.Client('http://127.0.0.1:9'); c.{tag}"
-    opc_code = f"from {package.name}.api.{tag} import {endpoints[0]}"
+    opc_code = f"from {package.name}.api.{theirs.name} import {endpoints[0]}"
     return [
         Tool(
             f"icws-codegen: `{ours_code}`",
