@@ -34,11 +34,6 @@ def formats(path: str) -> bool:
     return path.endswith(PYTHON_SUFFIXES)
 
 
-def format_file(path: str, text: str) -> str:
-    """One file, formatted (a Python file) or kept as it is (any other)."""
-    return format_tree({path: text})[path]
-
-
 def format_tree(files: dict[str, str]) -> dict[str, str]:
     """Every file of ``files``, its Python files formatted by one ``ruff format`` call over a
     temporary copy of them; :class:`TemplateBug` when one is not Python."""

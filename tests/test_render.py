@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator.format import TemplateBug, _parenthesize_long_unions, format_file, format_tree
+from generator.format import TemplateBug, _parenthesize_long_unions, format_tree
 from generator.ir.build import build
 from generator.ir.nodes import Api
 from generator.pipeline import generate
@@ -215,7 +215,7 @@ def test_hostile_spec_text_generates_valid_python(api: Api) -> None:
     outputs = render(changed, [TEMPLATES])
     for path, text in outputs.items():
         if path.endswith(".py"):
-            module = ast.parse(format_file(path, text))
+            module = ast.parse(format_tree({path: text})[path])
             assert not any(
                 isinstance(node, ast.Import) and node.names[0].name == "os"
                 for node in ast.walk(module)
@@ -224,8 +224,10 @@ def test_hostile_spec_text_generates_valid_python(api: Api) -> None:
 
 
 def test_python_is_formatted_in_blacks_style_and_nothing_else() -> None:
-    assert format_file("a.py", "x  =  1\n") == "x = 1\n"
-    assert format_file("a.md", "x  =  1\n") == "x  =  1\n"
+    assert format_tree({"a.py": "x  =  1\n", "a.md": "x  =  1\n"}) == {
+        "a.py": "x = 1\n",
+        "a.md": "x  =  1\n",
+    }
 
 
 def test_one_formatter_call_formats_every_python_file_of_the_tree() -> None:
@@ -263,7 +265,7 @@ def test_only_union_hints_too_long_for_their_line_get_parentheses() -> None:
 
 def test_unparsable_output_is_a_template_bug() -> None:
     with pytest.raises(TemplateBug, match=r"broken\.py"):
-        format_file("broken.py", "def (:\n")
+        format_tree({"broken.py": "def (:\n"})
 
 
 def test_code_examples_in_the_html_page_are_escaped(tmp_path: Path) -> None:
