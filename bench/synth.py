@@ -34,8 +34,9 @@ def synthesize(count: int, out: Path) -> None:
         tag = f"dialer{index // OPERATIONS_PER_TAG}"
         tags.add(tag)
         name = f"{seed.stem}-{index}"
-        text = seed.read_text().replace("tags: [dialer]", f"tags: [{tag}]")
-        text = re.sub(r"(operationId|title): (\w+)", rf"\1: \g<2>{index}", text)
+        # Quoted or not, as an endpoint file may be written (new-endpoint quotes its values).
+        text = re.sub(r'tags: \["?dialer"?\]', f"tags: [{tag}]", seed.read_text())
+        text = re.sub(r'(operationId|title): "?(\w+)"?', rf"\1: \g<2>{index}", text)
         target = out / "paths" / tag / f"{name}.yaml"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)
