@@ -39,7 +39,7 @@ from generator.ir.protocol import (
     session_cookie_names,
     session_fields,
 )
-from generator.ir.schemas import register
+from generator.ir.schemas import Schemas, register
 from generator.ir.scopes import Scope
 from generator.ir.types import type_of
 from generator.spec import pointer as jp
@@ -54,13 +54,10 @@ def build(spec: LoadedSpec, package: str | None = None) -> Api:
     fields = session_fields(document)
     schemas, problems = register(spec)
     context = Context(spec, schemas, schemes, fields, shared_responses={})
-    shared = {
-        (pointer, response.status): response
-        for pointer, response in (
-            (pointer, response_of(context, pointer, _status_of(document, raw), raw))
-            for pointer, raw in _component_responses(document)
-        )
-    }
+    shared = {}
+    for pointer, raw in _component_responses(document):
+        response = response_of(context, pointer, _status_of(document, raw), raw)
+        shared[(pointer, response.status)] = response
     context = dataclasses.replace(context, shared_responses=shared)
     tags = _tags(context, problems)
     if problems:
@@ -82,7 +79,7 @@ def build(spec: LoadedSpec, package: str | None = None) -> Api:
         models=tuple(m for m in models if isinstance(m, ObjectModel)),
         tags=tags,
         security_schemes=tuple(schemes.values()),
-        error_model=_error_model(document, schemas.object_model),
+        error_model=_error_model(document, schemas),
         error_classes=_error_classes(responses),
         session_fields=tuple(fields[name] for name in sorted(fields)),
         session_cookies=any(op.sends_cookies for tag in tags for op in tag.operations),
@@ -90,7 +87,6 @@ def build(spec: LoadedSpec, package: str | None = None) -> Api:
             AuthParam(naming.field(p), p)
             for p in dict.fromkeys(p for r in responses for h in r.headers for p in h.auth_params)
         ),
-        typing_imports=_typing_imports(models),
         published=PublishedSpec(document, schemas.hoisted(document)),
         default_port=default_port(document),
         example_base_url=example_base_url(document),
@@ -148,13 +144,12 @@ def _tags(context: Context, problems: list[Diagnostic]) -> tuple[Tag, ...]:
     )
 
 
-def _error_model(document: dict[str, Any], object_model: Any) -> ObjectModel | None:
+def _error_model(document: dict[str, Any], schemas: Schemas) -> ObjectModel | None:
     """The model of every error body (``x-error-schema``), if the spec names one."""
     target = document.get("x-error-schema")
     if not isinstance(target, str):
         return None
-    model: ObjectModel | None = object_model(type_of(document, {"$ref": target}).annotation)
-    return model
+    return schemas.object_model(type_of(document, {"$ref": target}).annotation)
 
 
 def _error_classes(responses: list[Response]) -> tuple[ErrorClass, ...]:
@@ -178,12 +173,3 @@ def _error_classes(responses: list[Response]) -> tuple[ErrorClass, ...]:
         )
         for status in sorted(headers)
     )
-
-
-def _typing_imports(models: list[EnumModel | ObjectModel]) -> tuple[str, ...]:
-    """What the models module imports from ``typing``."""
-    annotations = " ".join(
-        f.annotation for m in models if isinstance(m, ObjectModel) for f in m.fields
-    )
-    used = {name for name in ("Annotated", "Literal") if f"{name}[" in annotations}
-    return tuple(sorted(used | {"Any", "ClassVar"}))

@@ -626,8 +626,6 @@ class Api:
     """Whether a session carries cookies (some operation needs a cookie credential)."""
     auth_params: tuple[AuthParam, ...]
     """Parameters of ``WWW-Authenticate`` challenges (``x-auth-params``)."""
-    typing_imports: tuple[str, ...]
-    """What the models module imports from ``typing``."""
     published: PublishedSpec
     """The bundled spec as shipped inside the package (``spec_json``)."""
     default_port: int
