@@ -418,6 +418,13 @@ class Operation:
         success = self.success
         return success.body.annotation if success and success.body else "None"
 
+    @functools.cached_property
+    def result_hint(self) -> str:
+        """The type a call returns as signatures name it: validation rules aside (``int``,
+        where answers are read as ``Annotated[int, Integral]``)."""
+        success = self.success
+        return success.body.plain if success and success.body else "None"
+
 
 @dataclass(frozen=True)
 class Tag:
@@ -450,12 +457,6 @@ class Tag:
         """Its asyncio client class."""
         return f"Async{self.class_prefix}Client"
 
-    def result_hint(self, operation: Operation) -> str:
-        """The type one of its operations returns, as signatures name it: validation rules
-        aside (``int``, where answers are read as ``Annotated[int, Integral]``)."""
-        body = _result_body(operation)
-        return body.plain if body else "None"
-
     @functools.cached_property
     def _reading(self) -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
         return _reading((f"_{op.name.upper()}_RESULT", op) for op in self.operations)
@@ -478,7 +479,7 @@ class Tag:
         answers are read as."""
         hints: list[str] = []
         for operation in self.operations:
-            hints += [p.hint for p in operation.arguments] + [self.result_hint(operation)]
+            hints += [p.hint for p in operation.arguments] + [operation.result_hint]
             if operation.body:
                 hints.append(operation.body.type.plain)
             if operation.body and operation.body.model:
@@ -492,7 +493,7 @@ class Tag:
         """Every type its handlers name (arguments, bodies and results)."""
         hints: list[str] = []
         for operation in self.operations:
-            hints += [p.hint for p in operation.arguments] + [self.result_hint(operation)]
+            hints += [p.hint for p in operation.arguments] + [operation.result_hint]
             if operation.body:
                 hints.append(operation.body.type.plain)
         return tuple(hints)
@@ -944,12 +945,6 @@ def _pydantic_names(hints: Iterable[str]) -> set[str]:
     return _names(hints) & _PYDANTIC_NAMES
 
 
-def _result_body(operation: Operation) -> TypeRef | None:
-    """The type of an operation's answer body, if it has one."""
-    success = operation.success
-    return success.body if success else None
-
-
 def _result_class(body: TypeRef) -> str | None:
     """The model class an answer body is, when it is one: an object model, named bare (an
     enumeration lists its choices; a nullable or integral type is more than the name)."""
@@ -966,7 +961,7 @@ def _reading(
     results = []
     arguments = {}
     for constant, operation in named:
-        body = _result_body(operation)
+        body = operation.success.body if operation.success else None
         if body is None:
             continue
         model = _result_class(body)
