@@ -41,8 +41,11 @@ def parameters_of(document: dict[str, Any], site: OperationSite) -> list[tuple[s
     own win, by name and place), each resolved, with the pointer it was written at."""
     merged: dict[tuple[Any, Any], tuple[str, Any]] = {}
     for base, holder in ((jp.parent(site.pointer), site.path_item), (site.pointer, site.operation)):
-        for index, raw in enumerate(holder.get("parameters") or []):
+        raw_parameters = holder.get("parameters")
+        for index, raw in enumerate(raw_parameters if isinstance(raw_parameters, list) else []):
             parameter = deref(document, raw)
+            if not isinstance(parameter, dict):
+                continue
             merged[(parameter.get("name"), parameter.get("in"))] = (
                 jp.join(base, "parameters", index),
                 parameter,

@@ -23,7 +23,13 @@ import jsonschema_rs
 from generator.diagnostics import Diagnostic, error, warning
 from generator.spec import pointer as jp
 from generator.spec.load import LoadedSpec
-from generator.spec.openapi import deref, iter_operations, iter_schema_sites, ref_target
+from generator.spec.openapi import (
+    deref,
+    iter_operations,
+    iter_schema_sites,
+    parameters_of,
+    ref_target,
+)
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -449,7 +455,7 @@ def path_parameters(spec: LoadedSpec) -> Iterator[Diagnostic]:
     for site in iter_operations(document):
         declared = {
             parameter.get("name")
-            for parameter in _parameters(document, site.path_item, site.operation)
+            for _, parameter in parameters_of(document, site)
             if parameter.get("in") == "path"
         }
         in_path = set(PLACEHOLDER.findall(site.path))
@@ -536,17 +542,6 @@ def schema_defaults(spec: LoadedSpec) -> Iterator[Diagnostic]:
             if problem:
                 at = jp.join(pointer, "default")
                 yield error("schema-default", f"default {problem}", spec.locate(at), at)
-
-
-def _parameters(
-    document: dict[str, Any], item: dict[str, Any], operation: dict[str, Any]
-) -> Iterator[dict[str, Any]]:
-    for holder in (item, operation):
-        raw = holder.get("parameters")
-        for parameter in raw if isinstance(raw, list) else []:
-            parameter = deref(document, parameter)
-            if isinstance(parameter, dict):
-                yield parameter
 
 
 def _properties(document: dict[str, Any], schema: Any, depth: int = 0) -> Iterator[str]:
