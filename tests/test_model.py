@@ -67,13 +67,17 @@ def test_dictionary_enum_and_bounded_list(api: Api) -> None:
 def test_operations(api: Api) -> None:
     tag = next(t for t in api.tags if t.name == "dialer")
     assert (tag.name, tag.attribute, tag.class_prefix) == ("dialer", "dialer", "Dialer")
-    names = [(op.name, op.method, op.feature) for op in tag.operations]
-    assert names == [
-        ("mark_call_for_finishing", "POST", Feature("dialer", 7)),
-        ("update_stage", "POST", Feature("dialer", 5)),
-        ("set_agent_type", "POST", Feature("dialer", 3)),
-    ]
-    update = tag.operations[1]
+    operations = {op.name: op for op in tag.operations}
+    seed_operations = {
+        name: (operations[name].method, operations[name].feature)
+        for name in ("mark_call_for_finishing", "update_stage", "set_agent_type")
+    }
+    assert seed_operations == {
+        "mark_call_for_finishing": ("POST", Feature("dialer", 7)),
+        "update_stage": ("POST", Feature("dialer", 5)),
+        "set_agent_type": ("POST", Feature("dialer", 3)),
+    }
+    update = operations["update_stage"]
     assert [(p.name, p.location, p.session_attribute) for p in update.parameters] == [
         ("session_id", "path", "session_id")
     ]

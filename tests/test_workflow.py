@@ -8,8 +8,14 @@ from pathlib import Path
 import pytest
 
 from generator.pipeline import generate
+from generator.spec.load import load
+from generator.spec.openapi import iter_operations
 from generator.write import compare, write
-from tests.conftest import ROOT, TEMPLATES, run_cli
+from tests.conftest import ROOT, SPEC, TEMPLATES, run_cli
+
+# Endpoints no ICWS page has, so that the tests hold however far the spec grows.
+NEW_PATH = "/icws/{sessionId}/dialer/workflow-probe"
+NEW_TAG_PATH = "/icws/{sessionId}/workflow-probes/{probeId}/status"
 
 
 @pytest.fixture
@@ -52,19 +58,22 @@ def test_a_new_endpoint_of_an_existing_tag(repo: Path) -> None:
         "--method",
         "POST",
         "--path",
-        "/icws/{sessionId}/dialer/log-off",
+        NEW_PATH,
         "--tag",
         "dialer",
         "--operation-id",
-        "logOff",
+        "workflowProbe",
     )
     root_after = (repo / "spec" / "openapi.yaml").read_text().splitlines()
     added = [line for line in root_after if line not in root_before]
-    assert added == ["  /icws/{sessionId}/dialer/log-off: {$ref: paths/dialer/log-off.yaml}"]
+    assert added == [f"  {NEW_PATH}: {{$ref: paths/dialer/workflow-probe.yaml}}"]
     assert len(root_after) == len(root_before) + 1
 
     changed, new = changes_after_regenerating(repo)
-    assert new == {"docs/endpoints/dialer.log_off.md", "docs/models/LogOffParameters.md"}
+    assert new == {
+        "docs/endpoints/dialer.workflow_probe.md",
+        "docs/models/WorkflowProbeParameters.md",
+    }
     # The model, the client method, the server method live in the tag's modules; the mock and
     # the models' index list every operation and model.
     assert changed == INDEX_LIKE | {
@@ -78,9 +87,9 @@ def test_a_new_endpoint_of_an_existing_tag(repo: Path) -> None:
     for path, data in files.items():
         if path.endswith(".py"):
             compile(data, path, "exec")  # an endpoint with an empty body still makes valid Python
-    assert b"def log_off(" in files["icws_api/resources/dialer.py"]
-    assert b"async def log_off(" in files["icws_api/server/dialer.py"]
-    assert b"class LogOffParameters(ApiModel):" in files["icws_api/_models/dialer.py"]
+    assert b"def workflow_probe(" in files["icws_api/resources/dialer.py"]
+    assert b"async def workflow_probe(" in files["icws_api/server/dialer.py"]
+    assert b"class WorkflowProbeParameters(ApiModel):" in files["icws_api/_models/dialer.py"]
 
 
 def test_a_new_tag_gives_a_client_attribute_and_a_server_class(repo: Path) -> None:
@@ -89,18 +98,18 @@ def test_a_new_tag_gives_a_client_attribute_and_a_server_class(repo: Path) -> No
         "--method",
         "GET",
         "--path",
-        "/icws/{sessionId}/agents/{agentId}/status",
+        NEW_TAG_PATH,
         "--tag",
-        "agents",
+        "workflow-probes",
         "--operation-id",
-        "getAgentStatus",
+        "getProbeStatus",
     )
     changed, new = changes_after_regenerating(repo)
     assert new == {
-        "docs/endpoints/agents.get_agent_status.md",
-        "icws_api/_models/agents.py",
-        "icws_api/resources/agents.py",
-        "icws_api/server/agents.py",
+        "docs/endpoints/workflow_probes.get_probe_status.md",
+        "icws_api/_models/workflow_probes.py",
+        "icws_api/resources/workflow_probes.py",
+        "icws_api/server/workflow_probes.py",
     }
     assert changed == INDEX_LIKE | {
         "icws_api/client.py",
@@ -110,36 +119,40 @@ def test_a_new_tag_gives_a_client_attribute_and_a_server_class(repo: Path) -> No
     write(repo / "generated", generate(repo / "spec" / "openapi.yaml", [TEMPLATES]).files)
     package = repo / "generated" / "icws_api"
     client = (package / "client.py").read_text()
-    resource = (package / "resources" / "agents.py").read_text()
-    server = (package / "server" / "agents.py").read_text()
-    assert "def agents(self) -> AgentsClient:" in client
-    assert "from .resources.agents import AgentsClient" in client
-    assert "def get_agent_status(" in resource and "agent_id: str" in resource
-    assert "class AgentsApi:" in server
-    assert "agents: AgentsApi | None = None," in (package / "server" / "__init__.py").read_text()
+    resource = (package / "resources" / "workflow_probes.py").read_text()
+    server = (package / "server" / "workflow_probes.py").read_text()
+    assert "def workflow_probes(self) -> WorkflowProbesClient:" in client
+    assert "from .resources.workflow_probes import WorkflowProbesClient" in client
+    assert "def get_probe_status(" in resource and "probe_id: str" in resource
+    assert "class WorkflowProbesApi:" in server
+    server_init = (package / "server" / "__init__.py").read_text()
+    assert "workflow_probes: WorkflowProbesApi | None = None," in server_init
 
 
 def test_problems_in_a_new_file_point_at_it(repo: Path) -> None:
+    taken = next(iter_operations(load(SPEC).document)).operation["operationId"]
     new_endpoint(
         repo,
         "--method",
         "POST",
         "--path",
-        "/icws/{sessionId}/dialer/log-in",
+        NEW_PATH,
         "--tag",
         "dialer",
         "--operation-id",
-        "updateStage",
+        taken,
     )
     result = run_cli("validate", "--spec", str(repo / "spec" / "openapi.yaml"))
     assert result.returncode == 1
     assert (
-        "spec/paths/dialer/log-in.yaml:" in result.stderr
+        "spec/paths/dialer/workflow-probe.yaml:" in result.stderr
         and "[operation-id-unique]" in result.stderr
     )
 
 
 def test_an_existing_endpoint_is_not_overwritten(repo: Path) -> None:
+    existing = next(iter_operations(load(SPEC).document))
+    file_name = existing.path.rsplit("/", 1)[-1]
     result = run_cli(
         "new-endpoint",
         "--spec",
@@ -147,14 +160,14 @@ def test_an_existing_endpoint_is_not_overwritten(repo: Path) -> None:
         "--method",
         "POST",
         "--path",
-        "/icws/{sessionId}/dialer/update-stage",
+        existing.path,
         "--tag",
         "dialer",
         "--operation-id",
         "again",
     )
     assert result.returncode == 1
-    assert "already has /icws/{sessionId}/dialer/update-stage" in result.stderr
+    assert f"already has {existing.path}" in result.stderr
     result = run_cli(
         "new-endpoint",
         "--spec",
@@ -162,11 +175,11 @@ def test_an_existing_endpoint_is_not_overwritten(repo: Path) -> None:
         "--method",
         "POST",
         "--path",
-        "/icws/{sessionId}/other/update-stage",
+        f"/icws/{{sessionId}}/other/{file_name}",
         "--tag",
         "dialer",
         "--operation-id",
         "again",
     )
     assert result.returncode == 1
-    assert "update-stage.yaml exists already" in result.stderr
+    assert f"{file_name}.yaml exists already" in result.stderr
