@@ -51,4 +51,5 @@ def _modelled(spec: Path, package: str | None) -> tuple[Api, list[Diagnostic], L
     diagnostics = validate(loaded)
     if has_errors(diagnostics):
         raise SpecError(diagnostics)
-    return build(loaded, package), diagnostics, loaded
+    api = build(loaded, package)
+    return api, [*diagnostics, *api.warnings], loaded

@@ -289,3 +289,57 @@ def test_a_shared_response_keeps_each_operations_description_override() -> None:
     )
     assert shared.description.startswith("The request was invalid.")
     assert overridden.body == shared.body
+
+
+def paths_spec(tmp_path: Path, paths: str) -> Api:
+    root = tmp_path / "openapi.yaml"
+    root.write_text("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n" + paths)
+    return build(load(root))
+
+
+OK = "responses: {'204': {description: done}}"
+
+
+def test_an_operation_without_tag_or_id_is_named_from_its_method_and_path(
+    tmp_path: Path,
+) -> None:
+    parameter = "{name: petId, in: path, required: true, schema: {type: string}}"
+    api = paths_spec(
+        tmp_path, f"  /pets/{{petId}}:\n    delete: {{{OK}, parameters: [{parameter}]}}\n"
+    )
+    (tag,) = api.tags
+    (operation,) = tag.operations
+    assert (tag.name, operation.operation_id, operation.name) == (
+        "default",
+        "delete_pets_pet_id",
+        "delete_pets_pet_id",
+    )
+    assert sorted(w.rule for w in api.warnings) == ["operation-id", "operation-tag"]
+    assert all(w.location and w.location.line == 5 for w in api.warnings)
+
+
+def test_names_that_collide_across_spellings_are_told_apart_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    api = paths_spec(
+        tmp_path,
+        f"""\
+  /a:
+    get: {{operationId: listItems, tags: [User Accounts], {OK}}}
+    post: {{operationId: list-items, tags: [user-accounts], {OK}}}
+  /b:
+    get: {{operationId: list_items, tags: [User Accounts], {OK}}}
+  /c:
+    get: {{operationId: c, tags: [session], {OK}, parameters: [
+      {{name: id, in: query, schema: {{type: string}}}},
+      {{name: id, in: header, schema: {{type: string}}}}]}}
+""",
+    )
+    assert [(t.attribute, t.class_prefix) for t in api.tags] == [
+        ("user_accounts", "UserAccounts"),
+        ("user_accounts_2", "UserAccounts2"),
+        ("session_", "Session"),
+    ]
+    assert [op.name for op in api.tags[0].operations] == ["list_items", "list_items_2"]
+    assert [p.name for p in api.tags[2].operations[0].parameters] == ["id", "id_2"]
+    assert [w.rule for w in api.warnings] == ["python-name"] * 3

@@ -82,3 +82,32 @@ def test_different_non_ascii_names_stay_different() -> None:
 def test_package_and_distribution_from_the_title() -> None:
     assert naming.package("ICWS API") == "icws_api"
     assert naming.distribution("ICWS API") == "icws-api"
+
+
+@pytest.mark.parametrize(
+    ("tag", "attribute"),
+    [
+        ("dialer", "dialer"),
+        ("User Accounts", "user_accounts"),
+        ("session", "session_"),
+        ("connect", "connect_"),
+        ("class", "class_"),
+        ("2fa", "tag_2_fa"),
+    ],
+)
+def test_a_tag_attribute_never_shadows_a_client_member(tag: str, attribute: str) -> None:
+    assert naming.tag_attribute(tag) == attribute
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "operation_id"),
+    [
+        ("get", "/pets/{petId}", "get_pets_pet_id"),
+        ("POST", "/", "post"),
+        ("put", "/v1/user-accounts", "put_v_1_user_accounts"),
+    ],
+)
+def test_an_operation_id_is_made_from_method_and_path(
+    method: str, path: str, operation_id: str
+) -> None:
+    assert naming.operation_id(method, path) == operation_id

@@ -17,7 +17,7 @@ import hashlib
 from typing import Any
 
 from generator import __version__
-from generator.diagnostics import Diagnostic, SpecError
+from generator.diagnostics import Diagnostic, SpecError, has_errors
 from generator.ir import naming
 from generator.ir.examples import default_port, example_base_url
 from generator.ir.nodes import (
@@ -60,7 +60,7 @@ def build(spec: LoadedSpec, package: str | None = None) -> Api:
         shared[(pointer, response.status)] = response
     context = dataclasses.replace(context, shared_responses=shared)
     tags = _tags(context, problems)
-    if problems:
+    if has_errors(problems):
         raise SpecError(problems)
     responses = [*shared.values()] + [r for t in tags for op in t.operations for r in op.responses]
     models = list(schemas.models.values())
@@ -92,6 +92,7 @@ def build(spec: LoadedSpec, package: str | None = None) -> Api:
         example_base_url=example_base_url(document),
         example_cookies=example_cookies(schemes, fields),
         session_cookies_named=session_cookie_names(schemes, fields),
+        warnings=tuple(problems),
     )
 
 
@@ -114,29 +115,41 @@ def _tags(context: Context, problems: list[Diagnostic]) -> tuple[Tag, ...]:
         if isinstance(t, dict) and "name" in t
     }
     grouped: dict[str, list[Operation]] = {}
+    ids = Scope("two operations share an operationId", spec, problems)
     attributes = Scope("two tags share a client attribute", spec, problems)
+    tag_attributes: dict[str, str] = {}
     methods: dict[str, Scope] = {}
     for site in iter_operations(spec.document):
         operation, found = operation_of(context, site)
         problems += found
         tag = operation.tag
         if tag not in grouped:
-            attributes.claim(operation.tag_attribute, tag, jp.join(site.pointer, "tags"))
+            tag_attributes[tag] = attributes.give(
+                operation.tag_attribute, tag, jp.join(site.pointer, "tags")
+            )
             grouped[tag] = []
             methods[tag] = Scope(
                 f"two operations of tag {tag!r} share a method name", spec, problems
             )
-        methods[tag].claim(
-            operation.name, operation.operation_id, jp.join(site.pointer, "operationId")
+        where = f"{site.method.upper()} {site.path}"
+        name = methods[tag].give(operation.name, where, jp.join(site.pointer, "operationId"))
+        operation_id = ids.give(operation.operation_id, where, site.pointer)
+        grouped[tag].append(
+            dataclasses.replace(
+                operation,
+                operation_id=operation_id,
+                name=name,
+                tag_attribute=tag_attributes[tag],
+                slug=f"{tag_attributes[tag]}.{name}",
+            )
         )
-        grouped[tag].append(operation)
     ordered = [name for name in declared if name in grouped]
     ordered += [name for name in grouped if name not in declared]
     return tuple(
         Tag(
             name=name,
             attribute=grouped[name][0].tag_attribute,
-            class_prefix=naming.pascal(name),
+            class_prefix=naming.pascal(grouped[name][0].tag_attribute),
             description=declared.get(name, ""),
             operations=tuple(grouped[name]),
         )

@@ -102,6 +102,27 @@ def field(name: str) -> str:
     return result
 
 
+RESERVED_CLIENT_ATTRIBUTES = frozenset(
+    {"close", "connect", "features", "session", "with_options", "with_raw_response"}
+)
+"""Members of the generated clients that a tag's attribute must not shadow."""
+
+DEFAULT_TAG = "default"
+"""The tag of an operation that names none."""
+
+
+def tag_attribute(tag: str) -> str:
+    """The client attribute (and module) of a tag: ``User Accounts`` → ``user_accounts``."""
+    result = snake(tag, prefix="tag")
+    return result + "_" if result in RESERVED_CLIENT_ATTRIBUTES else result
+
+
+def operation_id(method: str, path: str) -> str:
+    """The operationId of an operation that has none, from its method and path:
+    ``GET /pets/{petId}`` → ``get_pets_pet_id``."""
+    return "_".join([method.lower(), *words(path)]) if words(path) else method.lower()
+
+
 def exception(phrase: str) -> str:
     """An exception class for an HTTP status phrase: ``Bad Request`` → ``BadRequestError``."""
     name = pascal(phrase)

@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from generator.diagnostics import Diagnostic
 from generator.ir import naming
 from generator.spec import pointer as jp
 
@@ -637,6 +638,8 @@ class Api:
     """Session cookies of the examples: (name, value)."""
     session_cookies_named: tuple[tuple[tuple[str, str | None], ...], ...]
     """Names of the session's cookies, as (literal, session attribute) pieces."""
+    warnings: tuple[Diagnostic, ...] = ()
+    """What the model chose where the spec left a choice open (a default tag, a name)."""
 
     @functools.cached_property
     def spec_json(self) -> str:

@@ -14,7 +14,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, warning
 from generator.ir import naming
 from generator.ir.examples import example_of
 from generator.ir.nodes import (
@@ -67,14 +67,13 @@ def operation_of(context: Context, site: OperationSite) -> tuple[Operation, list
     """The operation at ``site``, and the problems with its names."""
     document, raw, pointer = context.document, site.operation, site.pointer
     problems: list[Diagnostic] = []
-    operation_id = raw["operationId"]
-    tag = raw["tags"][0]
+    operation_id, tag = _operation_id(context, site, problems), _tag(context, site, problems)
     arguments = Scope(
         f"operation {operation_id!r} has two arguments with one Python name", context.spec, problems
     )
     arguments.claim("body", "the body parameter", pointer)
-    parameters = _parameters(context, site, arguments)
     body = _request_body(context, pointer, raw.get("requestBody"), arguments)
+    parameters = _parameters(context, site, arguments)
     security = raw.get("security", document.get("security") or [])
     schemes = [
         context.schemes[key] for key in (security[0] if security else {}) if key in context.schemes
@@ -100,7 +99,7 @@ def operation_of(context: Context, site: OperationSite) -> tuple[Operation, list
         method=site.method.upper(),
         path=site.path,
         tag=tag,
-        tag_attribute=naming.snake(tag),
+        tag_attribute=naming.tag_attribute(tag),
         summary=str(raw.get("summary", "")),
         description=str(raw.get("description") or raw.get("summary", "")),
         feature=feature_of(raw.get("x-feature")),
@@ -121,7 +120,7 @@ def operation_of(context: Context, site: OperationSite) -> tuple[Operation, list
             if s.location == "cookie"
         ),
         accept=", ".join(dict.fromkeys(m for r in responses for m in r.media_types)),
-        slug=f"{naming.snake(tag)}.{name}",
+        slug=f"{naming.tag_attribute(tag)}.{name}",
         security_schemes=tuple(schemes),
         session_role=raw.get("x-session") if raw.get("x-session") in ("create", "delete") else None,
         features_list=features_list(context.schemas, raw.get("x-features"), responses),
@@ -129,6 +128,29 @@ def operation_of(context: Context, site: OperationSite) -> tuple[Operation, list
         **_example_call(context, site.path, parameters, body, schemes, responses),
     )
     return operation, problems
+
+
+def _operation_id(context: Context, site: OperationSite, problems: list[Diagnostic]) -> str:
+    """The operation's operationId, or one made from its method and path (with a warning)."""
+    given = site.operation.get("operationId")
+    if isinstance(given, str) and given:
+        return given
+    made = naming.operation_id(site.method, site.path)
+    where = context.spec.locate(site.pointer)
+    message = f"{site.method.upper()} {site.path} has no operationId; it is named {made!r}"
+    problems.append(warning("operation-id", message, where, site.pointer))
+    return made
+
+
+def _tag(context: Context, site: OperationSite, problems: list[Diagnostic]) -> str:
+    """The operation's first tag, or the default tag (with a warning)."""
+    tags = site.operation.get("tags")
+    if isinstance(tags, list) and tags and isinstance(tags[0], str):
+        return tags[0]
+    where = context.spec.locate(site.pointer)
+    message = f"{site.method.upper()} {site.path} has no tag; it goes to {naming.DEFAULT_TAG!r}"
+    problems.append(warning("operation-tag", message, where, site.pointer))
+    return naming.DEFAULT_TAG
 
 
 def _shared(context: Context, raw: Any, status: str) -> Response | None:
@@ -143,8 +165,8 @@ def _parameters(context: Context, site: OperationSite, arguments: Scope) -> tupl
     schema_of = context.schemas.schema_of
     result = []
     for at, parameter in parameters_of(document, site):
-        name = naming.field(parameter["name"])
-        arguments.claim(name, f"{parameter['in']} parameter {parameter['name']}", at)
+        spec_name = f"{parameter['in']} parameter {parameter['name']}"
+        name = arguments.give(naming.field(parameter["name"]), spec_name, at)
         parameter_type = type_of(document, parameter.get("schema", {}))
         result.append(
             Parameter(

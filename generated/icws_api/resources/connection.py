@@ -108,15 +108,15 @@ class ConnectionClient(SyncResource[Session]):
             FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
-        session = self._session()
+        _session = self._session()
         self._call(
             "deleteConnection",
             ("connection", 1),
             "DELETE",
-            "/icws/" + self._segment(session.session_id) + "/connection",
+            "/icws/" + self._segment(_session.session_id) + "/connection",
             headers={
-                "ININ-ICWS-CSRF-Token": session.csrf_token,
-                "Cookie": self._cookies(session.cookies),
+                "ININ-ICWS-CSRF-Token": _session.csrf_token,
+                "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
             },
         )
@@ -273,15 +273,15 @@ class AsyncConnectionClient(AsyncResource[Session]):
             FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
-        session = self._session()
+        _session = self._session()
         await self._call(
             "deleteConnection",
             ("connection", 1),
             "DELETE",
-            "/icws/" + self._segment(session.session_id) + "/connection",
+            "/icws/" + self._segment(_session.session_id) + "/connection",
             headers={
-                "ININ-ICWS-CSRF-Token": session.csrf_token,
-                "Cookie": self._cookies(session.cookies),
+                "ININ-ICWS-CSRF-Token": _session.csrf_token,
+                "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
             },
         )

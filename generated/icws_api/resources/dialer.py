@@ -72,15 +72,15 @@ class DialerClient(SyncResource[Session]):
             FeatureNotSupportedError: The server's ``dialer`` is older than 7; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
-        session = self._session()
+        _session = self._session()
         self._call(
             "markCallForFinishing",
             ("dialer", 7),
             "POST",
-            "/icws/" + self._segment(session.session_id) + "/dialer/mark-call-for-finishing",
+            "/icws/" + self._segment(_session.session_id) + "/dialer/mark-call-for-finishing",
             headers={
-                "ININ-ICWS-CSRF-Token": session.csrf_token,
-                "Cookie": self._cookies(session.cookies),
+                "ININ-ICWS-CSRF-Token": _session.csrf_token,
+                "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
                 "Content-Type": "application/json",
             },
@@ -144,15 +144,15 @@ class DialerClient(SyncResource[Session]):
             FeatureNotSupportedError: The server's ``dialer`` is older than 5; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
-        session = self._session()
+        _session = self._session()
         self._call(
             "updateStage",
             ("dialer", 5),
             "POST",
-            "/icws/" + self._segment(session.session_id) + "/dialer/update-stage",
+            "/icws/" + self._segment(_session.session_id) + "/dialer/update-stage",
             headers={
-                "ININ-ICWS-CSRF-Token": session.csrf_token,
-                "Cookie": self._cookies(session.cookies),
+                "ININ-ICWS-CSRF-Token": _session.csrf_token,
+                "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
                 "Content-Type": "application/json",
             },
@@ -215,15 +215,15 @@ class DialerClient(SyncResource[Session]):
             FeatureNotSupportedError: The server's ``dialer`` is older than 3; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
-        session = self._session()
+        _session = self._session()
         self._call(
             "setAgentType",
             ("dialer", 3),
             "POST",
-            "/icws/" + self._segment(session.session_id) + "/dialer/set-agent-type",
+            "/icws/" + self._segment(_session.session_id) + "/dialer/set-agent-type",
             headers={
-                "ININ-ICWS-CSRF-Token": session.csrf_token,
-                "Cookie": self._cookies(session.cookies),
+                "ININ-ICWS-CSRF-Token": _session.csrf_token,
+                "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
                 "Content-Type": "application/json",
             },
@@ -292,15 +292,15 @@ class AsyncDialerClient(AsyncResource[Session]):
             FeatureNotSupportedError: The server's ``dialer`` is older than 7; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
-        session = self._session()
+        _session = self._session()
         await self._call(
             "markCallForFinishing",
             ("dialer", 7),
             "POST",
-            "/icws/" + self._segment(session.session_id) + "/dialer/mark-call-for-finishing",
+            "/icws/" + self._segment(_session.session_id) + "/dialer/mark-call-for-finishing",
             headers={
-                "ININ-ICWS-CSRF-Token": session.csrf_token,
-                "Cookie": self._cookies(session.cookies),
+                "ININ-ICWS-CSRF-Token": _session.csrf_token,
+                "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
                 "Content-Type": "application/json",
             },
@@ -364,15 +364,15 @@ class AsyncDialerClient(AsyncResource[Session]):
             FeatureNotSupportedError: The server's ``dialer`` is older than 5; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
-        session = self._session()
+        _session = self._session()
         await self._call(
             "updateStage",
             ("dialer", 5),
             "POST",
-            "/icws/" + self._segment(session.session_id) + "/dialer/update-stage",
+            "/icws/" + self._segment(_session.session_id) + "/dialer/update-stage",
             headers={
-                "ININ-ICWS-CSRF-Token": session.csrf_token,
-                "Cookie": self._cookies(session.cookies),
+                "ININ-ICWS-CSRF-Token": _session.csrf_token,
+                "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
                 "Content-Type": "application/json",
             },
@@ -435,15 +435,15 @@ class AsyncDialerClient(AsyncResource[Session]):
             FeatureNotSupportedError: The server's ``dialer`` is older than 3; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
-        session = self._session()
+        _session = self._session()
         await self._call(
             "setAgentType",
             ("dialer", 3),
             "POST",
-            "/icws/" + self._segment(session.session_id) + "/dialer/set-agent-type",
+            "/icws/" + self._segment(_session.session_id) + "/dialer/set-agent-type",
             headers={
-                "ININ-ICWS-CSRF-Token": session.csrf_token,
-                "Cookie": self._cookies(session.cookies),
+                "ININ-ICWS-CSRF-Token": _session.csrf_token,
+                "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
                 "Content-Type": "application/json",
             },
