@@ -338,7 +338,7 @@ def test_names_that_collide_across_spellings_are_told_apart_with_a_warning(
     assert [(t.attribute, t.class_prefix) for t in api.tags] == [
         ("user_accounts", "UserAccounts"),
         ("user_accounts_2", "UserAccounts2"),
-        ("session_", "Session"),
+        ("session_", "SessionModel"),
     ]
     assert [op.name for op in api.tags[0].operations] == ["list_items", "list_items_2"]
     assert [p.name for p in api.tags[2].operations[0].parameters] == ["id", "id_2"]

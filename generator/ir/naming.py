@@ -22,6 +22,9 @@ RESERVED_CLASS_NAMES = frozenset(
     | {"Annotated", "Any", "ApiModel", "BaseModel", "ConfigDict", "ConstantsModel", "Field"}
     | {"IntEnum", "Literal"}
     | {"StrEnum"}
+    | {"AsyncResource", "Body", "Result", "Session", "SyncResource", "TypeAdapter"}
+    | {"Call", "Endpoint", "Guard", "MockSession", "Mocks", "Request", "RequestContext"}
+    | {"Response", "Route", "Sessions", "Starlette", "ValidationError"}
 )
 """Class names the generated modules import or define themselves, and builtin classes."""
 

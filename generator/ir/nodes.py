@@ -215,6 +215,10 @@ class Response:
     """The body field naming hosts to try instead (``x-alternate-hosts``)."""
     own_error_body: str | None = None
     """The model of an error body that is not the error representation (``x-error-schema: false``)."""
+    encoding: str = "json"
+    """How its body is read (``json``, ``text``, ``binary``)."""
+    media_type: str = "application/json"
+    """The media type its body is answered as: the first JSON one, else the first."""
 
     @functools.cached_property
     def is_error(self) -> bool:
@@ -305,6 +309,11 @@ class RequestBody:
     media_types: tuple[str, ...]
     options: tuple[ObjectModel, ...] = ()
     """For a body that is one of several object models: those models."""
+    encoding: str = "json"
+    """How it is sent (``json``, ``form``, ``multipart``, ``text``, ``binary``): that of
+    ``media_type``."""
+    media_type: str = "application/json"
+    """The media type it is sent as: the first JSON one, else the first."""
 
 
 @dataclass(frozen=True)
@@ -516,9 +525,16 @@ class Tag:
     @functools.cached_property
     def base_client_imports(self) -> tuple[str, ...]:
         """What its client module imports from ``_base_client``."""
+        wire = {
+            self.result_argument(op)
+            for op in self.operations
+            if op.operation_id in self._reading[1]
+        }
         return tuple(
             naming.export_order(
-                ["AsyncResource", "SyncResource"] + (["Result"] if self.results else [])
+                ["AsyncResource", "SyncResource"]
+                + (["Result"] if self.results else [])
+                + sorted(wire & set(WIRE_RESULTS.values()))
             )
         )
 
@@ -799,6 +815,13 @@ class Api:
         return tuple(naming.export_order(names))
 
     @functools.cached_property
+    def testing_base_client_imports(self) -> tuple[str, ...]:
+        """What the testing module imports from ``_base_client``: ``Result``, and the results
+        of answers that are not JSON."""
+        read_as = set(self._mock_reading[1].values())
+        return tuple(naming.export_order({"Result"} | (read_as & set(WIRE_RESULTS.values()))))
+
+    @functools.cached_property
     def testing_pydantic_imports(self) -> tuple[str, ...]:
         """What the testing module imports from ``pydantic``: ``ValidationError``, which a
         result of the wrong type raises, and what the types results are checked as name."""
@@ -954,6 +977,10 @@ def _result_class(body: TypeRef) -> str | None:
     return body.model if body.model == body.annotation and not body.choices else None
 
 
+WIRE_RESULTS = {"text": "TEXT", "binary": "BINARY"}
+"""The ``Result`` of ``_base_client`` that answers other than JSON are read as, by encoding."""
+
+
 def _reading(
     named: Iterable[tuple[str, Operation]],
 ) -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
@@ -966,6 +993,10 @@ def _reading(
     for constant, operation in named:
         body = operation.success.body if operation.success else None
         if body is None:
+            continue
+        wire = WIRE_RESULTS.get(operation.success.encoding) if operation.success else None
+        if wire is not None:
+            arguments[operation.operation_id] = wire
             continue
         model = _result_class(body)
         if model is None:

@@ -28,6 +28,7 @@ from generator.ir.nodes import (
     ResponseHeader,
     SecurityScheme,
     SessionField,
+    TypeRef,
 )
 from generator.ir.protocol import (
     PLACEHOLDER,
@@ -195,9 +196,10 @@ def _request_body(context: Context, pointer: str, raw: Any, arguments: Scope) ->
     body = deref(context.document, raw)
     content = body.get("content") or {}
     media_types = tuple(content)
-    json_type = next(m for m in media_types if JSON_MEDIA_TYPE.match(m))
-    at = jp.join(pointer, "requestBody", "content", json_type, "schema")
-    type_ref = type_of(context.document, content[json_type].get("schema", {}))
+    media_type = _preferred(media_types)
+    encoding = encoding_of(media_type)
+    at = jp.join(pointer, "requestBody", "content", media_type, "schema")
+    type_ref = _body_type(context, encoding, content[media_type])
     model = context.schemas.object_model(type_ref.annotation)
     if model is not None:
         # One claim per Python name: a collision inside the model is reported by the model.
@@ -216,7 +218,38 @@ def _request_body(context: Context, pointer: str, raw: Any, arguments: Scope) ->
         model=model,
         required=bool(body.get("required", False)),
         media_types=media_types,
+        encoding=encoding,
+        media_type=media_type,
     )
+
+
+def encoding_of(media_type: str) -> str:
+    """How a body of ``media_type`` travels: ``json``, ``form``, ``multipart``, ``text`` or
+    ``binary`` (any other type, read and sent as bytes)."""
+    essence = media_type.split(";")[0].strip().lower()
+    if JSON_MEDIA_TYPE.match(essence):
+        return "json"
+    if essence == "application/x-www-form-urlencoded":
+        return "form"
+    if essence.startswith("multipart/"):
+        return "multipart"
+    return "text" if essence.startswith("text/") else "binary"
+
+
+def _preferred(media_types: tuple[str, ...]) -> str:
+    """The media type a body is sent or read as: the first JSON one, else the first."""
+    return next((m for m in media_types if encoding_of(m) == "json"), media_types[0])
+
+
+def _body_type(context: Context, encoding: str, media: Any) -> TypeRef:
+    """The type of a body sent as ``encoding``: text is a string and other bytes, whatever
+    their schema says; JSON, forms and multipart are their schema's type."""
+    if encoding == "text":
+        return TypeRef("str", "text")
+    if encoding == "binary":
+        return TypeRef("bytes", "binary data")
+    schema = media.get("schema", {}) if isinstance(media, dict) else {}
+    return type_of(context.document, schema)
 
 
 def response_of(context: Context, pointer: str, status: str, raw: Any) -> Response:
@@ -224,14 +257,15 @@ def response_of(context: Context, pointer: str, status: str, raw: Any) -> Respon
     document = context.document
     response = deref(document, raw)
     content = response.get("content") or {}
-    body = next(
-        (
-            type_of(document, media["schema"])
-            for media in content.values()
-            if isinstance(media, dict) and "schema" in media
-        ),
-        None,
-    )
+    media_type = _preferred(tuple(content)) if content else None
+    encoding = encoding_of(media_type) if media_type else "json"
+    body = None
+    if media_type and (encoding != "json" or "schema" in (content[media_type] or {})):
+        body = _body_type(
+            context,
+            "binary" if encoding in ("form", "multipart") else encoding,
+            content[media_type],
+        )
     headers = []
     for name, raw_header in (response.get("headers") or {}).items():
         header = deref(document, raw_header)
@@ -262,6 +296,8 @@ def response_of(context: Context, pointer: str, status: str, raw: Any) -> Respon
             if is_error and body is not None and response.get("x-error-schema") is False
             else None
         ),
+        encoding="binary" if encoding in ("form", "multipart") else encoding,
+        media_type=media_type or "application/json",
     )
 
 

@@ -117,6 +117,8 @@ def _base_type(document: dict[str, Any], schema: dict[str, Any], kind: Any) -> T
             )
     if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
         return type_of(document, schema["allOf"][0])
+    if kind == "string" and schema.get("format") == "binary":
+        return TypeRef("bytes", "binary data")
     if kind == "string":
         return TypeRef("str", "string", _string_constraints(schema))
     if kind == "boolean":

@@ -8,16 +8,30 @@ and the clients' life cycle.
 tags it calls. Each tag's client class derives from :class:`SyncResource` or
 :class:`AsyncResource`, whose ``_call`` every operation method ends in. An answer's body is read
 as the operation's model class, or, for any other type (an enumeration, a list, a number...), as
-a :class:`Result` the tag's module declares.
+a :class:`Result` the tag's module declares; a body that is not JSON as text (:data:`TEXT`) or
+bytes (:data:`BINARY`). A request body goes as a :class:`Body`: JSON, a form, multipart, text or
+bytes.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, Self, TypeVar, overload
-from urllib.parse import quote
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Generic,
+    Literal,
+    NamedTuple,
+    Protocol,
+    Self,
+    TypeVar,
+    overload,
+)
+from urllib.parse import quote, urlencode
 
 import httpx
 from pydantic import ConfigDict, TypeAdapter, ValidationError
@@ -35,10 +49,13 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 __all__ = [
+    "BINARY",
     "DEFAULT_TIMEOUT",
+    "TEXT",
     "AsyncClientBase",
     "AsyncContext",
     "AsyncResource",
+    "Body",
     "ResponseErrors",
     "Result",
     "SyncClientBase",
@@ -68,11 +85,15 @@ class Result(Generic[_T]):
     ``_T`` the type a caller gets, and ``name`` how messages name it. Its pydantic
     ``TypeAdapter`` is made when first used, so that declaring one costs an import nothing."""
 
-    __slots__ = ("_adapter", "annotation", "name")
+    __slots__ = ("_adapter", "annotation", "name", "wire")
 
-    def __init__(self, annotation: Any, name: str) -> None:
+    def __init__(
+        self, annotation: Any, name: str, wire: Literal["json", "text", "binary"] = "json"
+    ) -> None:
         self.annotation = annotation
         self.name = name
+        self.wire = wire
+        """How the body travels: JSON, or text or bytes taken as they come."""
         self._adapter: TypeAdapter[_T] | None = None
 
     @property
@@ -94,6 +115,20 @@ class Result(Generic[_T]):
 
     def __repr__(self) -> str:
         return f"Result[{self.name}]"
+
+
+TEXT: Result[str] = Result(str, "str", "text")
+"""An answer read as text, whatever its media type."""
+BINARY: Result[bytes] = Result(bytes, "bytes", "binary")
+"""An answer read as bytes, whatever its media type."""
+
+
+class Body(NamedTuple):
+    """A request body as it is sent."""
+
+    content: bytes
+    media_type: str
+    """The ``Content-Type`` header (a multipart body's boundary included)."""
 
 
 class ResponseErrors(Protocol):
@@ -130,7 +165,7 @@ class _Context(Generic[_S]):
         path: str,
         params: Mapping[str, Any] | None,
         headers: Mapping[str, Any],
-        content: bytes | None,
+        body: Body | None,
     ) -> httpx.Request:
         """The request of ``operation``, unless the server is known to be too old for it.
         Parameters and headers left out (None) are not sent."""
@@ -139,12 +174,15 @@ class _Context(Generic[_S]):
             available = self.features.get(name)
             if available is None or available < version:
                 raise FeatureNotSupportedError(operation, name, version, available)
+        sent = {name: _wire_text(value) for name, value in _present(headers).items()}
+        if body is not None:
+            sent["Content-Type"] = body.media_type
         return self.http.build_request(
             method,
             path,
             params=_present(params) if params else None,
-            headers=_present(headers),
-            content=content,
+            headers=sent,
+            content=body.content if body is not None else None,
         )
 
     def outcome(
@@ -156,6 +194,10 @@ class _Context(Generic[_S]):
             raise self.errors.error_from_response(response)
         if result is None:
             return None
+        if isinstance(result, Result) and result.wire == "text":
+            return result.validate_python(response.text)
+        if isinstance(result, Result) and result.wire == "binary":
+            return result.validate_python(response.content)
         if not _JSON_MEDIA_TYPE.match(response.headers.get("Content-Type", "")):
             raise self.errors.invalid_response(response, "the body is not JSON")
         try:
@@ -205,6 +247,39 @@ def _present(values: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in values.items() if value is not None}
 
 
+def _wire_text(value: object) -> str:
+    """A value as a header, cookie or form field carries it: a string as it is, a member of an
+    enumeration as its value, a list comma-separated, anything else as JSON (``true``, ``3``)."""
+    if isinstance(value, list):
+        return ",".join(_wire_text(item) for item in value)
+    plain = _ANY.dump_python(value, mode="json")
+    return plain if isinstance(plain, str) else json.dumps(plain)
+
+
+def _form_fields(values: Mapping[str, Any]) -> dict[str, str | list[str]]:
+    """Model values as form fields: a list as repeated fields."""
+    return {
+        name: [_wire_text(item) for item in value] if isinstance(value, list) else _wire_text(value)
+        for name, value in values.items()
+    }
+
+
+def _fields_body(
+    values: Mapping[str, Any], encoding: Literal["form", "multipart"], media_type: str
+) -> Body:
+    """Named values as a form, or as multipart with bytes as files."""
+    if encoding == "form":
+        return Body(urlencode(_form_fields(values), doseq=True).encode(), media_type)
+    files = {name: value for name, value in values.items() if isinstance(value, bytes)}
+    parts = httpx.Request(
+        "POST",
+        "/",
+        data=_form_fields({k: v for k, v in values.items() if k not in files}),
+        files={name: (name, value) for name, value in files.items()},
+    )
+    return Body(parts.read(), parts.headers["Content-Type"])
+
+
 def _no_answer(operation: str, exc: httpx.RequestError) -> TransportError:
     if isinstance(exc, httpx.TimeoutException):
         return RequestTimeoutError(f"{operation}: no answer in time ({exc})")
@@ -220,16 +295,22 @@ class _Resource(Generic[_S]):
         return quote(str(value), safe="")
 
     @staticmethod
-    def _cookies(cookies: Mapping[str, str]) -> str | None:
-        """A ``Cookie`` header carrying ``cookies`` (None when there are none)."""
-        return "; ".join(f"{name}={value}" for name, value in cookies.items()) or None
+    def _cookies(cookies: Mapping[str, object]) -> str | None:
+        """A ``Cookie`` header carrying ``cookies``, those left out (None) aside; None when none
+        is left."""
+        present = _present(cookies)
+        return "; ".join(f"{name}={_wire_text(value)}" for name, value in present.items()) or None
 
     @staticmethod
     def _model_body(
-        model: type[BaseModel], body: BaseModel | None, fields: dict[str, Any]
-    ) -> bytes:
-        """A JSON body: the model given, or one built from keyword arguments (None ones left
-        out)."""
+        model: type[BaseModel],
+        body: BaseModel | None,
+        fields: dict[str, Any],
+        encoding: Literal["json", "form", "multipart"],
+        media_type: str,
+    ) -> Body:
+        """A body of one model: the model given, or one built from keyword arguments (None
+        ones left out), sent as JSON, a form or multipart."""
         given = _present(fields)
         if body is not None and given:
             raise TypeError("give the body as a model or as keyword arguments, not both")
@@ -237,12 +318,26 @@ class _Resource(Generic[_S]):
             body = model.model_validate(given)
         elif not isinstance(body, model):
             raise TypeError(f"the body must be a {model.__name__}, not {type(body).__name__}")
-        return body.model_dump_json(exclude_unset=True).encode()
+        if encoding == "json":
+            return Body(body.model_dump_json(exclude_unset=True).encode(), media_type)
+        values = body.model_dump(mode="python", by_alias=True, exclude_unset=True)
+        return _fields_body(values, encoding, media_type)
 
     @staticmethod
-    def _json_body(body: object) -> bytes:
-        """A body that is not one model (a union of them, a list): JSON with wire names."""
-        return _ANY.dump_json(body, by_alias=True, exclude_unset=True)
+    def _plain_body(
+        body: object,
+        encoding: Literal["json", "form", "multipart", "text", "binary"],
+        media_type: str,
+    ) -> Body:
+        """A body that is not one model: JSON with wire names (a union of models, a list...),
+        a form or multipart of a dictionary, text, or bytes."""
+        if isinstance(body, Mapping) and encoding in ("form", "multipart"):
+            return _fields_body(body, encoding, media_type)
+        if isinstance(body, str) and encoding == "text":
+            return Body(body.encode(), f"{media_type}; charset=utf-8")
+        if isinstance(body, bytes) and encoding == "binary":
+            return Body(body, media_type)
+        return Body(_ANY.dump_json(body, by_alias=True, exclude_unset=True), media_type)
 
 
 class SyncResource(_Resource[_S]):
@@ -264,7 +359,7 @@ class SyncResource(_Resource[_S]):
         *,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any],
-        content: bytes | None = None,
+        body: Body | None = None,
         result: type[_M],
     ) -> _M: ...
 
@@ -278,7 +373,7 @@ class SyncResource(_Resource[_S]):
         *,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any],
-        content: bytes | None = None,
+        body: Body | None = None,
         result: Result[_T],
     ) -> _T: ...
 
@@ -292,7 +387,7 @@ class SyncResource(_Resource[_S]):
         *,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any],
-        content: bytes | None = None,
+        body: Body | None = None,
         result: None = None,
     ) -> None: ...
 
@@ -305,13 +400,13 @@ class SyncResource(_Resource[_S]):
         *,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any],
-        content: bytes | None = None,
+        body: Body | None = None,
         result: type[_M] | Result[_T] | None = None,
     ) -> _M | _T | None:
         """Send ``operation`` (unless the server's features are too old for it) and read the
         answer as ``result``. Parameters and headers left out (None) are not sent."""
         context = self._context
-        request = context.request(operation, feature, method, path, params, headers, content)
+        request = context.request(operation, feature, method, path, params, headers, body)
         try:
             response = context.http.send(request)
         except httpx.RequestError as exc:
@@ -338,7 +433,7 @@ class AsyncResource(_Resource[_S]):
         *,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any],
-        content: bytes | None = None,
+        body: Body | None = None,
         result: type[_M],
     ) -> _M: ...
 
@@ -352,7 +447,7 @@ class AsyncResource(_Resource[_S]):
         *,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any],
-        content: bytes | None = None,
+        body: Body | None = None,
         result: Result[_T],
     ) -> _T: ...
 
@@ -366,7 +461,7 @@ class AsyncResource(_Resource[_S]):
         *,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any],
-        content: bytes | None = None,
+        body: Body | None = None,
         result: None = None,
     ) -> None: ...
 
@@ -379,13 +474,13 @@ class AsyncResource(_Resource[_S]):
         *,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any],
-        content: bytes | None = None,
+        body: Body | None = None,
         result: type[_M] | Result[_T] | None = None,
     ) -> _M | _T | None:
         """Send ``operation`` (unless the server's features are too old for it) and read the
         answer as ``result``. Parameters and headers left out (None) are not sent."""
         context = self._context
-        request = context.request(operation, feature, method, path, params, headers, content)
+        request = context.request(operation, feature, method, path, params, headers, body)
         try:
             response = await context.http.send(request)
         except httpx.RequestError as exc:

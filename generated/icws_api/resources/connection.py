@@ -81,9 +81,8 @@ class ConnectionClient(SyncResource[Session]):
             headers={
                 "Accept-Language": accept_language,
                 "Accept": "application/vnd.inin.icws+json",
-                "Content-Type": "application/json",
             },
-            content=self._json_body(body),
+            body=self._plain_body(body, "json", "application/json"),
             result=ConnectionResponse,
         )
 
@@ -246,9 +245,8 @@ class AsyncConnectionClient(AsyncResource[Session]):
             headers={
                 "Accept-Language": accept_language,
                 "Accept": "application/vnd.inin.icws+json",
-                "Content-Type": "application/json",
             },
-            content=self._json_body(body),
+            body=self._plain_body(body, "json", "application/json"),
             result=ConnectionResponse,
         )
 

@@ -82,9 +82,8 @@ class DialerClient(SyncResource[Session]):
                 "ININ-ICWS-CSRF-Token": _session.csrf_token,
                 "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
-                "Content-Type": "application/json",
             },
-            content=self._model_body(
+            body=self._model_body(
                 MarkCallForFinishingParameters,
                 body,
                 {
@@ -92,6 +91,8 @@ class DialerClient(SyncResource[Session]):
                     "call_attributes": call_attributes,
                     "campaign_id": campaign_id,
                 },
+                "json",
+                "application/json",
             ),
         )
 
@@ -154,9 +155,8 @@ class DialerClient(SyncResource[Session]):
                 "ININ-ICWS-CSRF-Token": _session.csrf_token,
                 "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
-                "Content-Type": "application/json",
             },
-            content=self._model_body(
+            body=self._model_body(
                 UpdateStageParameters,
                 body,
                 {
@@ -164,6 +164,8 @@ class DialerClient(SyncResource[Session]):
                     "new_stage_id": new_stage_id,
                     "campaign_id": campaign_id,
                 },
+                "json",
+                "application/json",
             ),
         )
 
@@ -225,15 +227,16 @@ class DialerClient(SyncResource[Session]):
                 "ININ-ICWS-CSRF-Token": _session.csrf_token,
                 "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
-                "Content-Type": "application/json",
             },
-            content=self._model_body(
+            body=self._model_body(
                 AgentTypeParameters,
                 body,
                 {
                     "agent_type": agent_type,
                     "campaign_ids": campaign_ids,
                 },
+                "json",
+                "application/json",
             ),
         )
 
@@ -302,9 +305,8 @@ class AsyncDialerClient(AsyncResource[Session]):
                 "ININ-ICWS-CSRF-Token": _session.csrf_token,
                 "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
-                "Content-Type": "application/json",
             },
-            content=self._model_body(
+            body=self._model_body(
                 MarkCallForFinishingParameters,
                 body,
                 {
@@ -312,6 +314,8 @@ class AsyncDialerClient(AsyncResource[Session]):
                     "call_attributes": call_attributes,
                     "campaign_id": campaign_id,
                 },
+                "json",
+                "application/json",
             ),
         )
 
@@ -374,9 +378,8 @@ class AsyncDialerClient(AsyncResource[Session]):
                 "ININ-ICWS-CSRF-Token": _session.csrf_token,
                 "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
-                "Content-Type": "application/json",
             },
-            content=self._model_body(
+            body=self._model_body(
                 UpdateStageParameters,
                 body,
                 {
@@ -384,6 +387,8 @@ class AsyncDialerClient(AsyncResource[Session]):
                     "new_stage_id": new_stage_id,
                     "campaign_id": campaign_id,
                 },
+                "json",
+                "application/json",
             ),
         )
 
@@ -445,14 +450,15 @@ class AsyncDialerClient(AsyncResource[Session]):
                 "ININ-ICWS-CSRF-Token": _session.csrf_token,
                 "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
-                "Content-Type": "application/json",
             },
-            content=self._model_body(
+            body=self._model_body(
                 AgentTypeParameters,
                 body,
                 {
                     "agent_type": agent_type,
                     "campaign_ids": campaign_ids,
                 },
+                "json",
+                "application/json",
             ),
         )

@@ -9,11 +9,16 @@ checks and lists its routes; ``create_app()`` joins them in :func:`application`.
 from __future__ import annotations
 
 import contextlib
+import email.parser
+import email.policy
 import inspect
 import json
 import logging
+import types
+import typing
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
+from urllib.parse import parse_qsl
 
 from pydantic import TypeAdapter, ValidationError
 from starlette.applications import Starlette
@@ -73,15 +78,16 @@ class Guard(Generic[_Ctx]):
         ``message``."""
         return self.errors.error_saying(status, message)
 
-    def unauthorized(self, *checks: tuple[str, bool]) -> ApiErrorBase:
-        """401, naming what is absent, each in at most 120 characters (a name can hold the path's
-        values)."""
+    def require_credentials(self, *checks: tuple[str, bool]) -> None:
+        """401 unless every credential is present, naming those absent, each in at most 120
+        characters (a name can hold the path's values)."""
         missing = [
             what if len(what) <= 120 else what[:117] + "..."
             for what, present in checks
             if not present
         ]
-        return self.error(401, f"The request has no {' and no '.join(missing)}.")
+        if missing:
+            raise self.error(401, f"The request has no {' and no '.join(missing)}.")
 
     async def authenticate(self, ctx: _Ctx) -> None:
         """The credentials, present, checked for real by ``authenticate`` when there is one."""
@@ -94,9 +100,16 @@ class Guard(Generic[_Ctx]):
             raise self.error(401, "The session credentials are not valid.")
 
     async def body(
-        self, request: Request, kind: Any, media_types: tuple[str, ...], *, required: bool
+        self,
+        request: Request,
+        kind: Any,
+        media_types: tuple[str, ...],
+        *,
+        required: bool,
+        encoding: Literal["json", "form", "multipart", "text", "binary"] = "json",
     ) -> Any:
-        """The request body, read (up to the size limit) and validated as ``kind``."""
+        """The request body, read (up to the size limit) and validated as ``kind``: JSON, a
+        form or multipart (fields by name, files as bytes), text, or bytes as they came."""
         too_large = f"The request body is larger than {self.max_body_bytes} bytes."
         declared = request.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
@@ -117,6 +130,8 @@ class Guard(Generic[_Ctx]):
             allowed = " or ".join(media_types)
             sent = content_type or "no content type"
             raise self.error(400, f"The request body must be sent as {allowed}, not {sent}.")
+        if encoding != "json":
+            return self._plain_body(raw, request.headers.get("Content-Type", ""), kind, encoding)
         try:
             _refuse_duplicate_keys(raw)
         except _DuplicateKey as duplicate:
@@ -124,6 +139,32 @@ class Guard(Generic[_Ctx]):
             raise self.error(400, f"The request body is not valid: {problem}.") from None
         try:
             return _adapter(kind).validate_json(raw, by_alias=True, by_name=False)
+        except ValidationError as exc:
+            raise self.error(400, _describe(exc)) from None
+
+    def _plain_body(
+        self,
+        raw: bytes,
+        content_type: str,
+        kind: Any,
+        encoding: Literal["form", "multipart", "text", "binary"],
+    ) -> Any:
+        if encoding == "binary":
+            return raw
+        try:
+            if encoding == "text":
+                return raw.decode(_charset(content_type))
+            if encoding == "form":
+                pairs = parse_qsl(raw.decode(_charset(content_type)), keep_blank_values=True)
+                fields: list[tuple[str, str | bytes]] = list(pairs)
+            else:
+                fields = _multipart_fields(raw, content_type)
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise self.error(400, f"The request body is not valid {encoding}: {exc}.") from None
+        try:
+            return _adapter(kind).validate_python(
+                _named_values(kind, fields), strict=False, by_alias=True, by_name=False
+            )
         except ValidationError as exc:
             raise self.error(400, _describe(exc)) from None
 
@@ -140,10 +181,22 @@ class Guard(Generic[_Ctx]):
             raise self.error(400, f"The {name} parameter is not valid: {problem}.") from None
 
     def answer(
-        self, result: Any, status: int, media_type: str, headers: Mapping[str, str]
+        self,
+        result: Any,
+        status: int,
+        media_type: str,
+        headers: Mapping[str, str],
+        encoding: Literal["json", "text", "binary"] = "json",
     ) -> Response:
-        """A successful answer carrying ``result`` as JSON, with wire names."""
-        content = _adapter(type(result)).dump_json(result, by_alias=True, exclude_unset=True)
+        """A successful answer carrying ``result`` as JSON with wire names, text, or bytes."""
+        if encoding == "binary":
+            return Response(
+                result, status_code=status, headers=dict(headers), media_type=media_type
+            )
+        if encoding == "text":
+            content = str(result).encode()
+        else:
+            content = _adapter(type(result)).dump_json(result, by_alias=True, exclude_unset=True)
         return Response(
             content,
             status_code=status,
@@ -188,6 +241,57 @@ class Guard(Generic[_Ctx]):
         path = request.url.path if len(request.url.path) <= 200 else request.url.path[:197] + "..."
         error = self.error(exc.status_code, f"{exc.detail}: {request.method} {path}")
         return self.error_response(error, exc.headers)
+
+
+def _charset(content_type: str) -> str:
+    """The ``charset`` of a ``Content-Type`` header, UTF-8 when it names none."""
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"') or "utf-8"
+    return "utf-8"
+
+
+def _multipart_fields(raw: bytes, content_type: str) -> list[tuple[str, str | bytes]]:
+    """The parts of a multipart body: a file's as bytes, another's as text."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
+    if not message.is_multipart():
+        raise ValueError("no parts")
+    fields: list[tuple[str, str | bytes]] = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="Content-Disposition")
+        payload = part.get_payload(decode=True)
+        if not isinstance(name, str) or not isinstance(payload, bytes):
+            raise ValueError("a part without a name")
+        is_file = part.get_filename() is not None
+        fields.append(
+            (name, payload if is_file else payload.decode(part.get_content_charset("utf-8")))
+        )
+    return fields
+
+
+def _named_values(kind: Any, fields: list[tuple[str, str | bytes]]) -> dict[str, Any]:
+    """Form fields by name: a list where the model's field is one (or the name repeats)."""
+    lists = set()
+    if isinstance(kind, type) and hasattr(kind, "model_fields"):
+        for name, info in kind.model_fields.items():
+            annotation = info.annotation
+            options = (
+                typing.get_args(annotation)
+                if isinstance(annotation, types.UnionType)
+                else (annotation,)
+            )
+            if any(typing.get_origin(option) is list for option in options):
+                lists.add(info.alias or name)
+    values: dict[str, Any] = {}
+    for name, value in fields:
+        if name in lists or name in values:
+            previous = values.get(name, [])
+            values[name] = [*(previous if isinstance(previous, list) else [previous]), value]
+        else:
+            values[name] = value
+    return values
 
 
 def _refuse_duplicate_keys(raw: bytes) -> None:

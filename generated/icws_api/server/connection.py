@@ -211,7 +211,12 @@ def _create_connection(api: ConnectionApi, guard: Guard[RequestContext]) -> Endp
                 required=False,
             ),
         )
-        return guard.answer(result, 201, "application/vnd.inin.icws+json", ctx.response_headers)
+        return guard.answer(
+            result,
+            201,
+            "application/vnd.inin.icws+json",
+            ctx.response_headers,
+        )
 
     return guard.guarded(endpoint, "createConnection")
 
@@ -225,17 +230,13 @@ def _delete_connection(api: ConnectionApi, guard: Guard[RequestContext]) -> Endp
             cookies=request.cookies,
             headers=request.headers,
         )
-        if not (
-            "ININ-ICWS-CSRF-Token" in request.headers
-            and "icws_" + path["session_id"] in request.cookies
-        ):
-            raise guard.unauthorized(
-                ("the ININ-ICWS-CSRF-Token header", "ININ-ICWS-CSRF-Token" in request.headers),
-                (
-                    "the " + "icws_" + path["session_id"] + " cookie",
-                    "icws_" + path["session_id"] in request.cookies,
-                ),
-            )
+        guard.require_credentials(
+            ("the ININ-ICWS-CSRF-Token header", "ININ-ICWS-CSRF-Token" in request.headers),
+            (
+                "the " + "icws_" + path["session_id"] + " cookie",
+                "icws_" + path["session_id"] in request.cookies,
+            ),
+        )
         await guard.authenticate(ctx)
         await api.delete_connection(
             ctx,
@@ -254,7 +255,12 @@ def _get_features(api: ConnectionApi, guard: Guard[RequestContext]) -> Endpoint:
         result = await api.get_features(
             ctx,
         )
-        return guard.answer(result, 200, "application/vnd.inin.icws+json", ctx.response_headers)
+        return guard.answer(
+            result,
+            200,
+            "application/vnd.inin.icws+json",
+            ctx.response_headers,
+        )
 
     return guard.guarded(endpoint, "getFeatures")
 
@@ -275,6 +281,11 @@ def _get_feature(api: ConnectionApi, guard: Guard[RequestContext]) -> Endpoint:
                 required=True,
             ),
         )
-        return guard.answer(result, 200, "application/vnd.inin.icws+json", ctx.response_headers)
+        return guard.answer(
+            result,
+            200,
+            "application/vnd.inin.icws+json",
+            ctx.response_headers,
+        )
 
     return guard.guarded(endpoint, "getFeature")

@@ -152,17 +152,13 @@ def _mark_call_for_finishing(api: DialerApi, guard: Guard[RequestContext]) -> En
             cookies=request.cookies,
             headers=request.headers,
         )
-        if not (
-            "ININ-ICWS-CSRF-Token" in request.headers
-            and "icws_" + path["session_id"] in request.cookies
-        ):
-            raise guard.unauthorized(
-                ("the ININ-ICWS-CSRF-Token header", "ININ-ICWS-CSRF-Token" in request.headers),
-                (
-                    "the " + "icws_" + path["session_id"] + " cookie",
-                    "icws_" + path["session_id"] in request.cookies,
-                ),
-            )
+        guard.require_credentials(
+            ("the ININ-ICWS-CSRF-Token header", "ININ-ICWS-CSRF-Token" in request.headers),
+            (
+                "the " + "icws_" + path["session_id"] + " cookie",
+                "icws_" + path["session_id"] in request.cookies,
+            ),
+        )
         await guard.authenticate(ctx)
         body = await guard.body(
             request,
@@ -188,17 +184,13 @@ def _update_stage(api: DialerApi, guard: Guard[RequestContext]) -> Endpoint:
             cookies=request.cookies,
             headers=request.headers,
         )
-        if not (
-            "ININ-ICWS-CSRF-Token" in request.headers
-            and "icws_" + path["session_id"] in request.cookies
-        ):
-            raise guard.unauthorized(
-                ("the ININ-ICWS-CSRF-Token header", "ININ-ICWS-CSRF-Token" in request.headers),
-                (
-                    "the " + "icws_" + path["session_id"] + " cookie",
-                    "icws_" + path["session_id"] in request.cookies,
-                ),
-            )
+        guard.require_credentials(
+            ("the ININ-ICWS-CSRF-Token header", "ININ-ICWS-CSRF-Token" in request.headers),
+            (
+                "the " + "icws_" + path["session_id"] + " cookie",
+                "icws_" + path["session_id"] in request.cookies,
+            ),
+        )
         await guard.authenticate(ctx)
         body = await guard.body(
             request,
@@ -224,17 +216,13 @@ def _set_agent_type(api: DialerApi, guard: Guard[RequestContext]) -> Endpoint:
             cookies=request.cookies,
             headers=request.headers,
         )
-        if not (
-            "ININ-ICWS-CSRF-Token" in request.headers
-            and "icws_" + path["session_id"] in request.cookies
-        ):
-            raise guard.unauthorized(
-                ("the ININ-ICWS-CSRF-Token header", "ININ-ICWS-CSRF-Token" in request.headers),
-                (
-                    "the " + "icws_" + path["session_id"] + " cookie",
-                    "icws_" + path["session_id"] in request.cookies,
-                ),
-            )
+        guard.require_credentials(
+            ("the ININ-ICWS-CSRF-Token header", "ININ-ICWS-CSRF-Token" in request.headers),
+            (
+                "the " + "icws_" + path["session_id"] + " cookie",
+                "icws_" + path["session_id"] in request.cookies,
+            ),
+        )
         await guard.authenticate(ctx)
         body = await guard.body(
             request,
