@@ -648,7 +648,7 @@ def save(imported: Imported, page: Path, root: Path, out: Path | None, force: bo
 def _path_item_files(root: Path) -> dict[str, Path | None]:
     """Each path of the root document and the file its Path Item is in (None: written inline,
     or at a place inside a file)."""
-    paths = (yaml.safe_load(root.read_text("utf-8")) or {}).get("paths") or {}
+    paths = _read_yaml(root).get("paths") or {}
     files: dict[str, Path | None] = {}
     for path, entry in paths.items():
         ref = entry.get("$ref") if isinstance(entry, dict) else None
@@ -698,8 +698,8 @@ def _merge(imported: Imported, page: Path, file: Path, root: Path, force: bool) 
     comments included, are kept. The problem that left it as it was, if any."""
     document = _rebased(imported.document, file, root)
     text = file.read_text("utf-8")
-    item = yaml.safe_load(text) or {}
-    declared = (item.get("parameters") or []) if isinstance(item, dict) else []
+    item = _read_yaml(file)
+    declared = item.get("parameters") or []
     operation = dict(document[imported.method])
     undeclared = [p for p in document.get("parameters", []) if not _declared(p, declared)]
     if undeclared:
@@ -709,7 +709,7 @@ def _merge(imported: Imported, page: Path, file: Path, root: Path, force: bool) 
     at = next(
         (i for i, line in enumerate(lines) if re.match(rf"^{imported.method}\s*:", line)), None
     )
-    if isinstance(item, dict) and imported.method in item:
+    if imported.method in item:
         if at is None:
             raise PlacementError(
                 f"{display_path(file)}: its {imported.method} is not a block of its own at the "
@@ -736,6 +736,17 @@ def _merge(imported: Imported, page: Path, file: Path, root: Path, force: bool) 
         lines.append(block)
     file.write_text("".join(lines), "utf-8")
     return []
+
+
+def _read_yaml(file: Path) -> dict[str, Any]:
+    """The mapping ``file`` holds (empty when it holds nothing)."""
+    try:
+        data = yaml.safe_load(file.read_text("utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise PlacementError(f"{display_path(file)}: cannot read it: {exc}") from exc
+    if not isinstance(data, dict):
+        raise PlacementError(f"{display_path(file)}: not a YAML mapping")
+    return data
 
 
 def _declared(parameter: dict[str, Any], declared: list[Any]) -> bool:
