@@ -1,9 +1,11 @@
-"""Import: an ICWS documentation page (plain text, as scraped) becomes one endpoint spec file.
+"""Import: an ICWS documentation page (plain text, as scraped) becomes one operation of the spec.
 
 The page is read line by line into its sections (method and path, description, feature version,
 parameters, representations, responses); each table row is a name line followed by a type line.
 What the page cannot tell, such as a property name the scrape dropped, is never guessed: it is a
 diagnostic with the page line, and comes from ``--name`` or the annotations file instead.
+:func:`save` then puts the operation in the Path Item file the root document lists for its path,
+or in a new file whose line it adds to the root document.
 """
 
 from __future__ import annotations
