@@ -266,7 +266,8 @@ class _Reader:
         return name, {**head, **schema}
 
     def _one_of(self, name: str | None, rows: list[Row]) -> dict[str, Any] | None:
-        """ "Multiple options": each option starts at its ``__type`` row and is titled by its URN."""
+        """The union a "Multiple options" table gives (None for any other table): each option
+        starts at its ``__type`` row and is titled by its URN."""
         starts = [i for i, row in enumerate(rows) if row.name == "__type" and URN.match(row.type)]
         if len(starts) < 2:
             return None
