@@ -70,8 +70,7 @@ def _new_endpoint(args: argparse.Namespace, spec: Path, templates: tuple[Path, .
 
 
 def _import_page(args: argparse.Namespace, spec: Path) -> int:
-    from generator.ir import naming
-    from generator.tools.importer import dropped_names, dump, import_page
+    from generator.tools.importer import PlacementError, dropped_names, import_page, save
 
     page = Path(args.page)
     names = dropped_names(spec.parent / ANNOTATIONS, page.name)
@@ -86,26 +85,25 @@ def _import_page(args: argparse.Namespace, spec: Path) -> int:
         names[key] = value
     imported = import_page(page, names, args.operation_id, args.tag)
     _report(imported.diagnostics)
-    if not imported.path:
+    if has_errors(imported.diagnostics):
         return EXIT_PROBLEMS
-    tag = imported.document[imported.method]["tags"][0]
-    literal = [s for s in imported.path.split("/") if s and "{" not in s]
-    name = "-".join(naming.words(literal[-1] if literal else imported.method)) or "endpoint"
-    out = (
-        Path(args.out)
-        if args.out
-        else spec.parent / "paths" / "-".join(naming.words(tag)) / f"{name}.yaml"
-    )
-    if out.exists() and not args.force:
-        print(f"import-page: {display_path(out)} exists; --force replaces it", file=sys.stderr)
+    out = Path(args.out) if args.out else None
+    try:
+        saved = save(imported, page, spec, out, args.force)
+    except PlacementError as exc:
+        print(f"import-page: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(dump(imported, page), "utf-8")
-    print(f"{display_path(out)}: written from {page.name}")
-    print(
-        f"its line for the root document: {imported.path}: {{$ref: {Path(os.path.relpath(out, spec.parent)).as_posix()}}}"
-    )
-    return EXIT_PROBLEMS if has_errors(imported.diagnostics) else EXIT_OK
+    _report(saved.diagnostics)
+    endpoint = f"{imported.method.upper()} {imported.path}"
+    if saved.written:
+        print(f"{display_path(saved.file)}: {endpoint} written from {page.name}")
+    if saved.line_added:
+        print(f"{display_path(spec)}: its line added")
+    else:
+        print(f"{display_path(spec)}: has its line already")
+    if saved.written:
+        print("review what was written, then run `make`")
+    return EXIT_OK
 
 
 def _validate(spec: Path, package: str | None) -> int:
@@ -207,18 +205,24 @@ def _parser() -> argparse.ArgumentParser:
     page = commands.add_parser(
         "import-page",
         help="turn an ICWS documentation page into an endpoint spec file",
-        description="Read one ICWS page (plain text) and write its endpoint spec file. Names the "
-        f"scrape dropped come from --name or {ANNOTATIONS} beside the root document.",
+        description="Read one ICWS page (plain text), write its operation into its path's file "
+        "and add the path's line to the root document. Names the scrape dropped come from "
+        f"--name or {ANNOTATIONS} beside the root document.",
     )
     page.add_argument("page", help="the page, as plain text")
     page.add_argument("--spec", metavar="ROOT", help="root document of the spec")
     page.add_argument(
-        "--out", metavar="FILE", help="where to write (default: spec/paths/<tag>/<name>.yaml)"
+        "--out",
+        metavar="FILE",
+        help="the new path's file (default: its file if the root document lists the path, "
+        "else a free spec/paths/<tag>/<name>.yaml)",
     )
     page.add_argument("--name", action="append", default=[], metavar="REPRESENTATION/POSITION=NAME")
     page.add_argument("--operation-id", help="operationId (default: from the path)")
     page.add_argument("--tag", help="tag (default: the path's first segment after the session)")
-    page.add_argument("--force", action="store_true", help="replace an existing file")
+    page.add_argument(
+        "--force", action="store_true", help="replace an existing operation, or --out file"
+    )
     page.add_argument("--templates", metavar="DIR", action="append", default=[])
     parser.set_defaults(out=None, package=None)
     return parser

@@ -1,22 +1,28 @@
-"""Import: an ICWS documentation page (plain text, as scraped) becomes one endpoint spec file.
+"""Import: an ICWS documentation page (plain text, as scraped) becomes one operation of the spec.
 
 The page is read line by line into its sections (method and path, description, feature version,
 parameters, representations, responses); each table row is a name line followed by a type line.
 What the page cannot tell, such as a property name the scrape dropped, is never guessed: it is a
 diagnostic with the page line, and comes from ``--name`` or the annotations file instead.
+:func:`save` then puts the operation in the Path Item file the root document lists for its path,
+or in a new file whose line it adds to the root document.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from generator.diagnostics import Diagnostic, Location, error, warning
+from generator.config import ANNOTATIONS
+from generator.diagnostics import Diagnostic, Location, display_path, error, warning
 from generator.ir import naming
+from generator.tools.scaffold import add_path_line, relative
 
 METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS")
 SCALARS: dict[str, dict[str, Any]] = {
@@ -36,7 +42,14 @@ STATUS = re.compile(r"^(?P<status>\d{3}) - (?P<phrase>.+)$")
 NAME = re.compile(r"^(?:[A-Za-z_][\w]*|\[key\]|\[value\])$")
 URN = re.compile(r'^"(urn:[^"]+)"$')
 SECTION_ENDS = {"Response", "Representations", "Associated Message"}
+TABLE_HEADER = ("Property", "Value", "Comments")
+ENUM_VALUE = re.compile(r"^-?\d+$")
+NESTED_KEY = re.compile(r"^(?P<representation>.*)/(?P<first>\d+)-(?P<last>\d+)$")
+IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
 SHARED = "../../components"
+"""Where the shared components are from a file under ``paths/<tag>/`` (rebased on saving)."""
+IMPORTED_MARK = "# Imported from "
+CUT_BEFORE_RESPONSES = "Unknown: the page was cut before its responses."
 COMPLETE_LAST_LINE = "A message that describes the current error."
 """How a whole page ends: the last row of its last error table (the pages were cut at 2,000 bytes)."""
 
@@ -57,6 +70,16 @@ class Row:
     required: bool = False
     comment: list[str] = field(default_factory=list)
     feature: tuple[str, int] | None = None
+
+
+@dataclass
+class Property:
+    """One property of a representation as imported, and the page line it starts at."""
+
+    name: str
+    schema: dict[str, Any]
+    required: bool
+    line: int
 
 
 @dataclass
@@ -144,7 +167,7 @@ class _Reader:
             self.ended_early = True
         if self.ended_early:
             last = self.lines[-1].number if self.lines else 1
-            self._error(
+            self._warning(
                 last,
                 "page-cut",
                 "the page ends early (it was cut when collected); what was read is used",
@@ -211,25 +234,49 @@ class _Reader:
         return path_parameters, parameters, has_session
 
     def _representation(self) -> tuple[str | None, dict[str, Any] | None]:
-        """The representation at the cursor: its name and its schema."""
+        """The representation at the cursor: its name line, then (before its table) the lines
+        describing it and its own "Feature Version", then its rows."""
         if self.position >= len(self.lines):
             self.ended_early = True
             return None, None
-        name = self._text()
-        self.position += 1
-        while self._text() in ("Property", "Value", "Comments"):
+        name = None
+        if not self._at(TABLE_HEADER[0]):
+            name = self._text()
+            self.position += 1
+        description = self._until({"Feature Version", TABLE_HEADER[0]} | SECTION_ENDS)
+        feature = self._feature()
+        while self._text() in TABLE_HEADER:
             self.position += 1
         rows = self._rows()
+        if name is None:
+            # Decision: a body whose page gives its table without a name line (GET
+            # /icws/connection/version) is imported untitled, a plain object, rather than under a
+            # made-up class name; a person titles it.
+            self._warning(
+                rows[0].line if rows else self._line(),
+                "import-title",
+                "the page names no representation for this table; it is imported untitled",
+            )
+        schema = self._one_of(name, rows) or self._schema(name, rows)
+        head: dict[str, Any] = {"title": name} if name else {}
+        if description:
+            head["description"] = " ".join(description)
+        if feature:
+            head["x-feature"] = {"name": feature[0], "version": feature[1]}
+        return name, {**head, **schema}
+
+    def _one_of(self, name: str | None, rows: list[Row]) -> dict[str, Any] | None:
+        """The union a "Multiple options" table gives (None for any other table): each option
+        starts at its ``__type`` row and is titled by its URN."""
         starts = [i for i, row in enumerate(rows) if row.name == "__type" and URN.match(row.type)]
         if len(starts) < 2:
-            return name, self._schema(name, rows)
-        # "Multiple options": each option starts at its __type row and is titled by its URN.
+            return None
         options = []
         for begin, end in zip(starts, [*starts[1:], len(rows)], strict=True):
             urn = URN.match(rows[begin].type)
             title = urn.group(1).rsplit(":", 1)[-1] if urn else f"{name}{begin}"
             options.append(self._schema(title, rows[begin:end]))
-        return name, {"title": name, "oneOf": options}
+        return {"title": name, "oneOf": options} if name else {"oneOf": options}
 
     def _rows(self) -> list[Row]:
         rows: list[Row] = []
@@ -254,41 +301,41 @@ class _Reader:
             self.ended_early = True
         return rows
 
-    def _schema(self, representation: str, rows: list[Row]) -> dict[str, Any]:
-        """Rows as an object schema: ``[key]``/``[value]`` pairs and value runs are named properties."""
-        properties: dict[str, Any] = {}
-        required: list[str] = []
+    def _schema(self, title: str | None, rows: list[Row]) -> dict[str, Any]:
+        """Rows as an object schema: ``[key]``/``[value]`` pairs and value runs are named
+        properties, and the runs of rows the names file groups are nested objects."""
+        properties = self._nested(title or "", self._properties(title or "", rows))
+        return _object(title, properties)
+
+    def _properties(self, representation: str, rows: list[Row]) -> list[Property]:
+        """The representation's properties, one per position: a row, a dictionary's pair of
+        rows, or an enumeration's run of member rows."""
+        properties: list[Property] = []
         index = 0
-        position = 0
         while index < len(rows):
             row = rows[index]
+            position = len(properties)
             if row.name == "[key]":
                 value = (
                     rows[index + 1]
                     if index + 1 < len(rows) and rows[index + 1].name == "[value]"
                     else None
                 )
-                schema = {
+                schema: dict[str, Any] = {
                     "type": "object",
                     "additionalProperties": _scalar(value.type if value else "String"),
                 }
-                name, is_required = self._dropped(
-                    representation, position, row.line, "a dictionary"
-                )
-                properties[name] = schema
-                required += [name] if is_required else []
+                name, required = self._dropped(representation, position, row.line, "a dictionary")
+                properties.append(Property(name, schema, required, row.line))
                 index += 2 if value else 1
-                position += 1
                 continue
-            if re.match(r"^-?\d+$", row.type):
+            if ENUM_VALUE.match(row.type):
                 members = []
-                while index < len(rows) and re.match(r"^-?\d+$", rows[index].type):
+                while index < len(rows) and ENUM_VALUE.match(rows[index].type):
                     members.append(rows[index])
                     index += 1
-                name, is_required = self._dropped(
-                    representation, position, row.line, "an enumeration"
-                )
-                properties[name] = {
+                name, required = self._dropped(representation, position, row.line, "an enumeration")
+                schema = {
                     "title": name,
                     "type": "integer",
                     "format": "int32",
@@ -296,48 +343,65 @@ class _Reader:
                     "x-enum-varnames": [m.name for m in members],
                     "x-enum-descriptions": [" ".join(m.comment) for m in members],
                 }
-                required += [name] if is_required else []
-                position += 1
+                properties.append(Property(name, schema, required, row.line))
                 continue
-            schema = _scalar(row.type)
-            urn = URN.match(row.type)
-            if urn:
-                schema = {"const": urn.group(1)}
-            if row.comment:
-                schema["description"] = " ".join(row.comment)
-            if row.feature:
-                schema["x-feature"] = {"name": row.feature[0], "version": row.feature[1]}
-            if "x-unknown" in schema:
-                self._warning(
-                    row.line,
-                    "import-type",
-                    f"{row.name}: the type {row.type!r} is a representation the page does not describe here; it is imported as an object",
-                )
-                del schema["x-unknown"]
-            properties[row.name] = schema
-            if row.required:
-                required.append(row.name)
+            properties.append(Property(row.name, self._row_schema(row), row.required, row.line))
             index += 1
-            position += 1
-        schema = {"title": representation, "type": "object"}
-        if required:
-            schema["required"] = required
-        schema["properties"] = properties
+        return properties
+
+    def _row_schema(self, row: Row) -> dict[str, Any]:
+        urn = URN.match(row.type)
+        schema = {"const": urn.group(1)} if urn else _scalar(row.type)
+        if row.comment:
+            schema["description"] = " ".join(row.comment)
+        if row.feature:
+            schema["x-feature"] = {"name": row.feature[0], "version": row.feature[1]}
+        if schema.pop("x-unknown", False):
+            self._warning(
+                row.line,
+                "import-type",
+                f"{row.name}: the type {row.type!r} is a representation the page does not "
+                "describe here; it is imported as an object",
+            )
         return schema
+
+    def _nested(self, representation: str, properties: list[Property]) -> list[Property]:
+        """``properties`` with each run the names file gives as ``REPRESENTATION/FIRST-LAST``
+        made one nested object property (the scrape dropped the row naming the object)."""
+        runs = []
+        for key, given in self.names.items():
+            match = NESTED_KEY.match(key)
+            if match and match.group("representation") == representation:
+                runs.append((int(match.group("first")), int(match.group("last")), given))
+        for first, last, given in sorted(runs, reverse=True):
+            if not first <= last < len(properties):
+                self._warning(
+                    properties[0].line if properties else self._line(),
+                    "import-name",
+                    f"{representation}/{first}-{last}: {representation} has no such run of "
+                    f"properties (it has {len(properties)}); the name {given!r} is not used",
+                )
+                continue
+            members = properties[first : last + 1]
+            name = given.rstrip("!")
+            nested = Property(name, _object(name, members), given.endswith("!"), members[0].line)
+            properties = [*properties[:first], nested, *properties[last + 1 :]]
+        return properties
 
     def _dropped(
         self, representation: str, position: int, line: int, what: str
     ) -> tuple[str, bool]:
-        """The name of a property whose row the scrape dropped: given, or a diagnostic."""
+        """The name of a property whose row the scrape dropped: given, or a warning."""
         key = f"{representation}/{position}"
         given = self.names.get(key)
         if given:
             return given.rstrip("!"), given.endswith("!")
-        self._error(
+        self._warning(
             line,
             "import-name",
-            f"the scrape dropped the name of {what} property of {representation}; give it with "
-            f"--name {key}=NAME (end NAME with ! if the property is required)",
+            f"the scrape dropped the name of {what} property of {representation}; it is "
+            f"imported as unnamed{position}: give its name with --name {key}=NAME or in "
+            f"{ANNOTATIONS} (end NAME with ! if the property is required)",
         )
         return f"unnamed{position}", False
 
@@ -345,7 +409,15 @@ class _Reader:
         responses: dict[str, Any] = {}
         if not self._skip_to({"Response"}):
             self.ended_early = True
-            return responses
+            # Decision: OpenAPI wants at least one response, and the page lost them all
+            # (POST_icws-sessionId-dialer-log-in.txt); a `default` one stands in, saying so,
+            # rather than a success status the page does not give.
+            self._warning(
+                self._line(),
+                "import-responses",
+                "the page ends before its responses; a `default` response stands in for them",
+            )
+            return {"default": {"description": CUT_BEFORE_RESPONSES}}
         self.position += 1
         while self.position < len(self.lines):
             match = STATUS.match(self._text())
@@ -354,7 +426,16 @@ class _Reader:
                 continue
             status = match.group("status")
             self.position += 1
-            description = self._until({"error", "Parameters", "Associated Message"})
+            description = self._until(
+                {"error", "Parameters", "Associated Message", TABLE_HEADER[0]}
+            )
+            if self._at(TABLE_HEADER[0]):
+                # The representation before this table starts at its name, the first one-word
+                # line: the lines before it describe the response, those after it the body.
+                named = next((i for i, t in enumerate(description) if IDENTIFIER.match(t)), None)
+                if named is not None:
+                    self.position -= len(description) - named
+                    description = description[:named]
             response: dict[str, Any] = {
                 "description": " ".join(description) or match.group("phrase")
             }
@@ -376,8 +457,8 @@ class _Reader:
                         "$ref": f"{SHARED}/headers.yaml#/WWW-Authenticate"
                     }
                     continue
-                name, schema = self._representation()
-                if schema is not None and name:
+                _, schema = self._representation()
+                if schema is not None:
                     response["content"] = {"application/vnd.inin.icws+json": {"schema": schema}}
                 break
             responses[status] = self._shared(status, response, body)
@@ -419,11 +500,11 @@ class _Reader:
         return False
 
     def _until(self, stops: set[str], rows: bool = False) -> list[str]:
-        """Lines up to the next of ``stops`` (or the next table row, or status line)."""
+        """Lines up to the next of ``stops`` (or the next status line; with ``rows``, table row)."""
         taken = []
         while self.position < len(self.lines):
             text = self._text()
-            if text in stops or STATUS.match(text) or self._text(1) == "Property":
+            if text in stops or STATUS.match(text):
                 break
             if rows and NAME.match(text) and _is_type(self._text(1)):
                 break
@@ -456,12 +537,22 @@ class _Reader:
         self.diagnostics.append(warning(rule, message, Location(self.page, line)))
 
 
+def _object(title: str | None, properties: list[Property]) -> dict[str, Any]:
+    schema: dict[str, Any] = {"title": title} if title else {}
+    schema["type"] = "object"
+    required = [p.name for p in properties if p.required]
+    if required:
+        schema["required"] = required
+    schema["properties"] = {p.name: p.schema for p in properties}
+    return schema
+
+
 def _is_type(text: str | None) -> bool:
     if not text:
         return False
     return (
         text in SCALARS
-        or bool(LIST.match(text) or URN.match(text) or re.match(r"^-?\d+$", text))
+        or bool(LIST.match(text) or URN.match(text) or ENUM_VALUE.match(text))
         or bool(re.match(r"^[a-z][A-Za-z0-9]*$", text) and text not in ("error",))
     )
 
@@ -496,7 +587,216 @@ def dropped_names(path: Path, page: str) -> dict[str, str]:
     return {str(key): str(value) for key, value in listed.items()}
 
 
-def dump(imported: Imported, source: Path) -> str:
-    """The endpoint file's text: a comment naming the page, then the Path Item."""
-    text = yaml.safe_dump(imported.document, sort_keys=False, allow_unicode=True, width=100)
-    return f"# Imported from {source.name} by `icws-codegen import-page`; review before committing.\n{text}"
+# --- placing the import in the spec -------------------------------------------------------------
+
+
+class PlacementError(Exception):
+    """The import has no place in the spec that leaves every other endpoint as it is."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What saving an import did: its Path Item file, whether that was written, whether the
+    path's line was added to the root document, and why nothing was written (if so)."""
+
+    file: Path
+    written: bool
+    line_added: bool
+    diagnostics: list[Diagnostic]
+
+
+def save(imported: Imported, page: Path, root: Path, out: Path | None, force: bool) -> Saved:
+    """Write the imported operation into its Path Item file, and its path's line into ``root``.
+
+    A path the root document lists takes the operation into the file listed for it, beside the
+    operations there (one of the same method is replaced only with ``force``). A new path gets
+    ``out``, or by default a file under ``paths/<tag>/`` named after the path that no other path
+    has, and its line in the root document.
+    """
+    if not root.is_file():
+        raise PlacementError(f"{display_path(root)}: there is no root document here")
+    files = _path_item_files(root)
+    if imported.path in files:
+        file = files[imported.path]
+        if file is None:
+            raise PlacementError(
+                f"{display_path(root)} writes the Path Item of {imported.path} inline; "
+                "import-page writes Path Item files only"
+            )
+        if out is not None and out.resolve() != file.resolve():
+            raise PlacementError(
+                f"{display_path(root)} has {imported.path} in {display_path(file)}; "
+                "leave --out out, or name that file"
+            )
+        if file.is_file():
+            problems = _merge(imported, page, file, root, force)
+            return Saved(file, not problems, False, problems)
+        _write(imported, page, file, root)
+        return Saved(file, True, False, [])
+    owners = {f.resolve(): path for path, f in files.items() if f is not None}
+    if out is not None:
+        if out.resolve() in owners:
+            raise PlacementError(
+                f"{display_path(out)} is the Path Item of {owners[out.resolve()]}; "
+                "choose another --out"
+            )
+        if out.exists() and not force:
+            raise PlacementError(f"{display_path(out)} exists; --force replaces it")
+    file = out or _free_file(root, imported, set(owners))
+    _write(imported, page, file, root)
+    add_path_line(root, imported.path, file)
+    return Saved(file, True, True, [])
+
+
+def _path_item_files(root: Path) -> dict[str, Path | None]:
+    """Each path of the root document and the file its Path Item is in (None: written inline,
+    or at a place inside a file)."""
+    paths = _read_yaml(root).get("paths") or {}
+    files: dict[str, Path | None] = {}
+    for path, entry in paths.items():
+        ref = entry.get("$ref") if isinstance(entry, dict) else None
+        files[str(path)] = root.parent / ref if isinstance(ref, str) and "#" not in ref else None
+    return files
+
+
+def _free_file(root: Path, imported: Imported, taken: set[Path]) -> Path:
+    """The first of the path's file names under ``paths/<tag>/`` that is neither another path's
+    file nor on disk."""
+    tag = imported.document[imported.method]["tags"][0]
+    folder = root.parent / "paths" / "-".join(naming.words(tag))
+    return next(
+        file
+        for file in (folder / f"{name}.yaml" for name in _file_names(imported))
+        if file.resolve() not in taken and not file.exists()
+    )
+
+
+def _file_names(imported: Imported) -> Iterator[str]:
+    """Names for a new path's file, plainest first: its last literal segment (as
+    ``new-endpoint`` names it), then that segment and the parameters after it, then the whole
+    path after ``/icws``, then the whole path numbered."""
+    segments = [s for s in imported.path.split("/") if s]
+    literal = [i for i, s in enumerate(segments) if "{" not in s]
+    last = literal[-1] if literal else len(segments)
+
+    def name(parts: Iterable[str]) -> str:
+        return "-".join(w for part in parts for w in naming.words(part.strip("{}")))
+
+    whole = name(s for s in segments if s != "icws") or imported.method
+    yield from dict.fromkeys(
+        n for n in (name(segments[last : last + 1]), name(segments[last:]), whole) if n
+    )
+    yield from (f"{whole}-{number}" for number in itertools.count(2))
+
+
+def _write(imported: Imported, page: Path, file: Path, root: Path) -> None:
+    """``file`` as the path's Path Item: the imported one."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(_dump(_rebased(imported.document, file, root), page), "utf-8")
+
+
+def _merge(imported: Imported, page: Path, file: Path, root: Path, force: bool) -> list[Diagnostic]:
+    """Add the operation to the Path Item ``file`` (replace it with ``force``); its path
+    parameters the Path Item does not declare go into the operation. The file's other lines,
+    comments included, are kept. The problem that left it as it was, if any."""
+    document = _rebased(imported.document, file, root)
+    text = file.read_text("utf-8")
+    item = _read_yaml(file)
+    declared = item.get("parameters") or []
+    operation = dict(document[imported.method])
+    undeclared = [p for p in document.get("parameters", []) if not _declared(p, declared)]
+    if undeclared:
+        operation["parameters"] = undeclared + operation.get("parameters", [])
+    block = _dump({imported.method: operation}, page)
+    lines = text.splitlines(keepends=True)
+    at = next(
+        (i for i, line in enumerate(lines) if re.match(rf"^{imported.method}\s*:", line)), None
+    )
+    if imported.method in item:
+        if at is None:
+            raise PlacementError(
+                f"{display_path(file)}: its {imported.method} is not a block of its own at the "
+                "start of a line; replace it by hand"
+            )
+        if not force:
+            return [
+                warning(
+                    "import-exists",
+                    f"{imported.method.upper()} {imported.path} is here already; nothing was "
+                    "written (--force replaces it)",
+                    Location(file, at + 1),
+                )
+            ]
+        end = next(
+            (i for i in range(at + 1, len(lines)) if lines[i].strip() and lines[i][0] != " "),
+            len(lines),
+        )
+        if at and lines[at - 1].startswith(IMPORTED_MARK):
+            at -= 1
+        lines[at:end] = [block]
+    else:
+        lines += ["\n"] if lines and not lines[-1].endswith("\n") else []
+        lines.append(block)
+    file.write_text("".join(lines), "utf-8")
+    return []
+
+
+def _read_yaml(file: Path) -> dict[str, Any]:
+    """The mapping ``file`` holds (empty when it holds nothing)."""
+    try:
+        data = yaml.safe_load(file.read_text("utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise PlacementError(f"{display_path(file)}: cannot read it: {exc}") from exc
+    if not isinstance(data, dict):
+        raise PlacementError(f"{display_path(file)}: not a YAML mapping")
+    return data
+
+
+def _declared(parameter: dict[str, Any], declared: list[Any]) -> bool:
+    """Whether the Path Item's ``declared`` parameters have ``parameter`` (the same reference,
+    or the same name and place)."""
+    return any(
+        entry == parameter
+        or (
+            isinstance(entry, dict)
+            and "name" in parameter
+            and (entry.get("name"), entry.get("in")) == (parameter["name"], parameter["in"])
+        )
+        for entry in declared
+    )
+
+
+def _rebased(node: Any, file: Path, root: Path) -> Any:
+    """``node`` with its references to the shared components relative to ``file``."""
+    if isinstance(node, dict):
+        return {
+            key: (
+                _relative_ref(value, file, root)
+                if key == "$ref" and isinstance(value, str)
+                else _rebased(value, file, root)
+            )
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_rebased(item, file, root) for item in node]
+    return node
+
+
+def _relative_ref(ref: str, file: Path, root: Path) -> str:
+    if not ref.startswith(SHARED + "/"):
+        return ref
+    return relative(root.parent / "components", file.parent) + ref[len(SHARED) :]
+
+
+class _Dumper(yaml.SafeDumper):
+    """YAML without anchors: a schema written twice is written out twice, so that no anchor of
+    an import can clash with one of the file it joins."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _dump(document: dict[str, Any], page: Path) -> str:
+    """A comment naming the page, then ``document``."""
+    text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return f"{IMPORTED_MARK}{page.name} by `icws-codegen import-page`; review before committing.\n{text}"

@@ -44,8 +44,7 @@ def scaffold(root: Path, endpoint: NewEndpoint, templates: Sequence[Path]) -> Pa
         raise ScaffoldError(f"{endpoint.method!r} is not an HTTP method")
     if not endpoint.path.startswith("/"):
         raise ScaffoldError(f"the path must start with '/': {endpoint.path!r}")
-    text = root.read_text("utf-8")
-    raw = yaml.safe_load(text) or {}
+    raw = yaml.safe_load(root.read_text("utf-8")) or {}
     document = load(root).document
     if endpoint.path in (raw.get("paths") or {}):
         raise ScaffoldError(f"{root.name} already has {endpoint.path}")
@@ -69,8 +68,14 @@ def scaffold(root: Path, endpoint: NewEndpoint, templates: Sequence[Path]) -> Pa
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text_out, "utf-8")
-    root.write_text(_with_path_line(text, endpoint.path, _relative(target, root.parent)), "utf-8")
+    add_path_line(root, endpoint.path, target)
     return target
+
+
+def add_path_line(root: Path, path: str, target: Path) -> None:
+    """Add the line giving ``path`` its Path Item file ``target`` to the root document."""
+    text = root.read_text("utf-8")
+    root.write_text(_with_path_line(text, path, relative(target, root.parent)), "utf-8")
 
 
 def _path_parameters(
@@ -122,13 +127,14 @@ def _ref_from(entry: Any, key: str, kind: str, root: Path, target: Path) -> str:
     """A reference from ``target`` to a root components entry: to its file, or to the root."""
     if isinstance(entry, dict) and isinstance(entry.get("$ref"), str):
         file_part, _, fragment = entry["$ref"].partition("#")
-        return _relative(root.parent / file_part, target.parent) + (
+        return relative(root.parent / file_part, target.parent) + (
             "#" + fragment if fragment else ""
         )
-    return f"{_relative(root, target.parent)}#/components/{kind}/{key}"
+    return f"{relative(root, target.parent)}#/components/{kind}/{key}"
 
 
-def _relative(path: Path, start: Path) -> str:
+def relative(path: Path, start: Path) -> str:
+    """``path`` relative to the folder ``start``, with forward slashes (as ``$ref`` writes it)."""
     return Path(os.path.relpath(path, start)).as_posix()
 
 
