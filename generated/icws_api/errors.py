@@ -10,9 +10,9 @@ subclasses are failures on the client's side, before or instead of an answer.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ._exceptions import (
     ApiErrorBase,
@@ -185,20 +185,15 @@ def error_from_response(response: httpx.Response) -> ApiError:
     challenge = AuthChallenge.parse(response.headers.get("WWW-Authenticate", ""))
     error_class = error_for_status(response.status_code)
     if error_class is ServiceUnavailableError:
-        try:
-            detail = ServiceUnavailable.model_validate_json(
-                response.content, by_alias=True, by_name=False
-            )
-        except ValidationError:
-            detail = None
-        own = ServiceUnavailableError(
-            message=getattr(detail, "message", None) or describe_unexpected_body(response),
+        detail_503: ServiceUnavailable | None = _read_detail(ServiceUnavailable, response)
+        error_503 = ServiceUnavailableError(
+            message=getattr(detail_503, "message", None) or describe_unexpected_body(response),
             status_code=response.status_code,
             challenge=challenge,
             response=response,
         )
-        own.detail = detail
-        return own
+        error_503.detail = detail_503
+        return error_503
     try:
         body = Error.model_validate_json(response.content, by_alias=True, by_name=False)
     except ValidationError:
@@ -217,6 +212,14 @@ def error_from_response(response: httpx.Response) -> ApiError:
         challenge=challenge,
         response=response,
     )
+
+
+def _read_detail(kind: Any, response: httpx.Response) -> Any:
+    """An error answer's body read as ``kind``; None when it is not one."""
+    try:
+        return TypeAdapter(kind).validate_json(response.content, by_alias=True, by_name=False)
+    except ValidationError:
+        return None
 
 
 def invalid_response(response: httpx.Response, problem: str) -> InvalidResponseError:

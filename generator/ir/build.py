@@ -167,9 +167,9 @@ def _error_model(document: dict[str, Any], schemas: Schemas) -> ObjectModel | No
 
 def _error_classes(responses: list[Response]) -> tuple[ErrorClass, ...]:
     """One class per error status the responses use: the example values of its required headers
-    and its own body model, as first written."""
+    and the bodies of its own (their union, where operations differ)."""
     headers: dict[int, dict[str, str]] = {}
-    bodies: dict[int, str] = {}
+    bodies: dict[int, dict[str, None]] = {}
     for response in responses:
         if response.error_class is None:
             continue
@@ -179,10 +179,11 @@ def _error_classes(responses: list[Response]) -> tuple[ErrorClass, ...]:
             if header.required and header.example is not None:
                 examples.setdefault(header.wire_name, header.example)
         if response.own_error_body:
-            bodies.setdefault(status, response.own_error_body)
+            bodies.setdefault(status, {})[response.own_error_body] = None
     return tuple(
         dataclasses.replace(
-            error_class(status, tuple(headers[status].items())), body=bodies.get(status)
+            error_class(status, tuple(headers[status].items())),
+            body=" | ".join(bodies[status]) if status in bodies else None,
         )
         for status in sorted(headers)
     )

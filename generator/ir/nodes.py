@@ -186,6 +186,9 @@ class SecurityScheme:
     """Where a client gets the value (``x-obtained-from``)."""
     example: str
     """A value for examples (``x-example``)."""
+    authorization: str = ""
+    """For HTTP, OAuth2 and OpenID Connect schemes: the ``Authorization`` scheme its value is
+    sent with (``Bearer``, ``Basic``)."""
 
 
 @dataclass(frozen=True)
@@ -252,6 +255,9 @@ class SessionField:
     secret: bool
     """A credential (from a security scheme): kept out of ``repr`` and logs."""
     example: str
+    optional: bool = False
+    """Whether a session may go without it: a credential the caller supplies for the security
+    schemes that name no ``x-session-field``, not every call needs."""
 
 
 @dataclass(frozen=True)
@@ -271,6 +277,8 @@ class Credential:
     session_attribute: str
     parameter: str | None = None
     """The Python name of the parameter, for a path value."""
+    scheme: str = ""
+    """The ``Authorization`` scheme the value is sent with (``Bearer``, ``Basic``), if any."""
 
     @functools.cached_property
     def what(self) -> str:
@@ -922,15 +930,16 @@ class Api:
     def errors_pydantic_imports(self) -> tuple[str, ...]:
         """What the errors module imports from ``pydantic``: ``ValidationError``, where it reads
         error bodies (``x-error-schema``, or a status's own body)."""
-        return ("ValidationError",) if self.errors_model_imports else ()
+        if not self.errors_model_imports:
+            return ()
+        return ("TypeAdapter", "ValidationError") if self.own_error_bodies else ("ValidationError",)
 
     @functools.cached_property
-    def errors_model_imports(self) -> tuple[str, ...]:
-        """What the errors module imports from ``_models._shared``."""
-        names = set(self.own_error_bodies) | (
-            {self.error_model.name} if self.error_model else set()
-        )
-        return tuple(naming.export_order(names))
+    def errors_model_imports(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """What the errors module imports from ``_models``, by module: the error model and the
+        statuses' own bodies."""
+        names = _names(self.own_error_bodies)
+        return self._grouped(names | ({self.error_model.name} if self.error_model else set()))
 
     @functools.cached_property
     def error_media_type(self) -> str:
@@ -943,8 +952,11 @@ class Api:
 
     @functools.cached_property
     def error_text_field(self) -> str | None:
-        """The error model field that holds a human message: its first required string."""
-        fields = self.error_model.fields if self.error_model else ()
+        """The error field that holds a human message: the error model's first required string;
+        ``message``, sent as text, where the API has no error model."""
+        if self.error_model is None:
+            return "message"
+        fields = self.error_model.fields
         return next((f.name for f in fields if f.required and f.type.annotation == "str"), None)
 
 

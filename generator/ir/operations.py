@@ -84,7 +84,7 @@ def operation_of(context: Context, site: OperationSite) -> tuple[Operation, list
         for p in parameters
         if p.session_attribute and p.location in ("path", "header", "query")
     ] + [
-        Credential(s.location, s.wire_name, s.session_attribute)
+        Credential(s.location, s.wire_name, s.session_attribute, scheme=s.authorization)
         for s in schemes
         if s.session_attribute and s.location in ("header", "query")
     ]
@@ -293,12 +293,21 @@ def response_of(context: Context, pointer: str, status: str, raw: Any) -> Respon
         alternate_hosts=naming.field(alternate) if isinstance(alternate, str) else None,
         own_error_body=(
             body.plain
-            if is_error and body is not None and response.get("x-error-schema") is False
+            if is_error
+            and body is not None
+            and context.schemas.object_model(body.plain) is not None
+            and _own_error_body(document, response)
             else None
         ),
         encoding="binary" if encoding in ("form", "multipart") else encoding,
         media_type=media_type or "application/json",
     )
+
+
+def _own_error_body(document: dict[str, Any], response: dict[str, Any]) -> bool:
+    """Whether an error response's body is its own rather than the spec's error representation
+    (``x-error-schema``): where it says so, or where the spec names no error representation."""
+    return response.get("x-error-schema") is False or "x-error-schema" not in document
 
 
 def error_class(status: int, headers: tuple[tuple[str, str], ...] = ()) -> ErrorClass:

@@ -17,23 +17,50 @@ PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
 def security_schemes(document: dict[str, Any]) -> dict[str, SecurityScheme]:
-    """Every security scheme of the spec, by key."""
-    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    """Every security scheme of the spec, by key. HTTP, OAuth2 and OpenID Connect schemes are
+    an ``Authorization`` header; a scheme that names no ``x-session-field`` (and is no cookie,
+    which travels in the session's cookies) takes its value from a session field named after
+    its key, which the caller supplies."""
     result = {}
-    for key, raw in schemes.items():
-        scheme = deref(document, raw)
+    for key, scheme in _raw_schemes(document):
+        authorization = _authorization(scheme)
+        location = "header" if authorization else str(scheme.get("in", ""))
         result[key] = SecurityScheme(
             key=key,
             kind=str(scheme.get("type", "")),
-            location=str(scheme.get("in", "")),
-            wire_name=str(scheme.get("name", "")),
+            location=location,
+            wire_name="Authorization" if authorization else str(scheme.get("name", "")),
             name_template=scheme.get("x-name-template") is True,
             description=str(scheme.get("description", "")),
-            session_attribute=session_attribute(scheme),
+            session_attribute=session_attribute(scheme) or _own_field(key, location),
             origin=str(scheme.get("x-obtained-from", "")),
             example=str(scheme.get("x-example") or f"example-{key}"),
+            authorization=authorization,
         )
     return result
+
+
+def _raw_schemes(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    return [(key, deref(document, raw)) for key, raw in schemes.items()]
+
+
+def _authorization(scheme: dict[str, Any]) -> str:
+    """The ``Authorization`` scheme a security scheme is sent with, or ``""`` for an API key.
+    OAuth2 and OpenID Connect are a bearer token the caller obtained; an HTTP scheme other than
+    basic is sent under its own name."""
+    kind = scheme.get("type")
+    if kind in ("oauth2", "openIdConnect"):
+        return "Bearer"
+    if kind == "http":
+        name = str(scheme.get("scheme", "bearer"))
+        return {"bearer": "Bearer", "basic": "Basic"}.get(name.lower(), name)
+    return ""
+
+
+def _own_field(key: str, location: str) -> str | None:
+    """The session field of a scheme without ``x-session-field``: its key, unless a cookie."""
+    return naming.field(key) if location in ("header", "query") else None
 
 
 def session_attribute(holder: dict[str, Any]) -> str | None:
@@ -46,8 +73,8 @@ def session_fields(document: dict[str, Any]) -> dict[str, SessionField]:
     """Every value a session holds, by attribute: those of the security schemes (secrets), then
     those of the operations' parameters, each as first written."""
     holders: list[tuple[dict[str, Any], str, bool]] = []
-    for key, raw in ((document.get("components") or {}).get("securitySchemes") or {}).items():
-        holders.append((deref(document, raw), key, True))
+    for key, scheme in _raw_schemes(document):
+        holders.append((scheme, key, True))
     for site in iter_operations(document):
         for _, parameter in parameters_of(document, site):
             holders.append((parameter, str(parameter.get("name")), False))
@@ -60,6 +87,16 @@ def session_fields(document: dict[str, Any]) -> dict[str, SessionField]:
         example = holder.get("example") or holder.get("x-example") or f"example-{wire_name}"
         description = str(holder.get("description") or description_of)
         fields[name] = SessionField(name, wire_name, description, secret, str(example))
+    for own in security_schemes(document).values():
+        name = own.session_attribute
+        if name is not None and name not in fields:
+            what = f"{own.authorization} credentials" if own.authorization else "API key"
+            description = own.description or f"The {what} of security scheme {own.key!r}."
+            if own.authorization == "Basic":
+                description += " Given as ``user:password``."
+            fields[name] = SessionField(
+                name, own.key, description, True, own.example, optional=True
+            )
     return fields
 
 

@@ -15,6 +15,7 @@ bytes.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Mapping
@@ -293,6 +294,16 @@ class _Resource(Generic[_S]):
     def _segment(value: object) -> str:
         """A path parameter's value, percent-encoded so that it stays one path segment."""
         return quote(str(value), safe="")
+
+    @staticmethod
+    def _authorization(scheme: str, credentials: str | None) -> str | None:
+        """An ``Authorization`` header of ``scheme`` (None without credentials); ``Basic``
+        credentials are given as ``user:password``."""
+        if credentials is None:
+            return None
+        if scheme == "Basic":
+            credentials = base64.b64encode(credentials.encode()).decode("ascii")
+        return f"{scheme} {credentials}"
 
     @staticmethod
     def _cookies(cookies: Mapping[str, object]) -> str | None:
