@@ -164,7 +164,7 @@ def check(spec: LoadedSpec, node: Node) -> Iterator[Diagnostic]:
         at = jp.child(node.pointer, key)
         extension = BY_NAME.get(key)
         if extension is None:
-            meant = difflib.get_close_matches(key, _names_at(node.place), n=1, cutoff=0.85)
+            meant = difflib.get_close_matches(key, BY_NAME, n=1, cutoff=0.85)
             if meant:
                 message = f"unknown extension {key!r}: is it {meant[0]!r}?"
                 yield error("extension-unknown", message, spec.locate(at), at)
@@ -179,11 +179,6 @@ def check(spec: LoadedSpec, node: Node) -> Iterator[Diagnostic]:
             where = jp.join(at, *problem.instance_path)
             message = f"{key} must be {summary(extension.shapes[node.place])}: {problem.message}"
             yield error("extension-shape", message, spec.locate(where), where)
-
-
-@functools.cache
-def _names_at(place: Place) -> tuple[str, ...]:
-    return tuple(e.name for e in EXTENSIONS if place in e.shapes)
 
 
 @functools.cache

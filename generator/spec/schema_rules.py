@@ -81,9 +81,7 @@ def required_declared(spec: LoadedSpec, node: Node) -> Iterator[Diagnostic]:
             continue
         if isinstance(patterns, dict) and any(_matches(p, str(name)) for p in patterns):
             continue
-        close = difflib.get_close_matches(str(name), declared, n=1, cutoff=0.6) or [
-            d for d in declared if d.lower() == str(name).lower()
-        ]
+        close = difflib.get_close_matches(str(name), declared, n=1, cutoff=0.6)
         hint = f" (is it {close[0]!r}?)" if close else ""
         at = jp.join(node.pointer, "required", index)
         message = f"{name!r} is required but is no property of the schema{hint}"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from generator.spec import pointer as jp
+from generator.spec.openapi import HTTP_METHODS
 
 Place = Literal[
     "root",
@@ -43,8 +44,6 @@ Place = Literal[
     "discriminator",
     "xml",
 ]
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 ONE, LIST, MAP = "one", "list", "map"
 """How a key holds its children: one object, a list of them, or a map of names to them."""
