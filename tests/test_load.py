@@ -195,3 +195,38 @@ def test_files_named_by_the_root_are_located_and_bundled(tmp_path: Path) -> None
     where = spec.locate("/items/i101/nested/value")
     assert where is not None
     assert (where.file.name, where.line, where.column) == ("item101.yaml", 3, 3)
+
+
+def test_a_ref_inside_an_extension_is_left_alone_and_names_are_not_extensions(
+    tmp_path: Path,
+) -> None:
+    root = write(
+        tmp_path,
+        {
+            "openapi.yaml": (
+                "x-docs: {$ref: notes.md}\n"
+                "paths:\n  /a: {$ref: a.yaml}\n"
+                "components:\n  headers:\n    x-trace: {$ref: 'h.yaml#/trace'}\n"
+            ),
+            "a.yaml": (
+                "get:\n  x-guide: {$ref: guide/get-a.md, extra: [{$ref: other.md}]}\n"
+                "  responses:\n    '200':\n      description: OK\n"
+                "      headers:\n        x-rate-limit: {$ref: 'h.yaml#/limit'}\n"
+                "      content:\n        application/json:\n          schema:\n"
+                "            properties:\n              x-id: {$ref: 'h.yaml#/limit/schema'}\n"
+            ),
+            "h.yaml": "trace: {schema: {type: string}}\nlimit: {schema: {type: integer}}\n",
+        },
+    )
+    spec = load(root)
+    document = spec.document
+    assert document["x-docs"] == {"$ref": "notes.md"}
+    get = document["paths"]["/a"]["get"]
+    assert get["x-guide"] == {"$ref": "guide/get-a.md", "extra": [{"$ref": "other.md"}]}
+    response = get["responses"]["200"]
+    assert response["headers"]["x-rate-limit"] == {"schema": {"type": "integer"}}
+    schema = response["content"]["application/json"]["schema"]
+    assert schema["properties"]["x-id"] == {"type": "integer"}
+    assert document["components"]["headers"]["x-trace"] == {"schema": {"type": "string"}}
+    where = spec.locate("/paths/~1a/get/x-guide/extra/0")
+    assert where is not None and (where.file.name, where.line) == ("a.yaml", 2)

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Severity
+from generator.spec import extensions
 from generator.spec.load import LoadedSpec, load
+from generator.spec.openapi import iter_operations
 from generator.spec.validate import validate
-from tests.conftest import SPEC
+from tests.conftest import ROOT, SPEC
 
 ENDPOINT = "/icws/{sessionId}/dialer/update-stage"
+EXTENSION_NAME = re.compile(r"(?<![\w/-])x-[a-z]+(?:-[a-z]+)*")
+"""An ``x-`` name in code or a template (not ``max-width``, ``Index-like``, ``application/x-...``)."""
+NOT_EXTENSIONS = {
+    "x-unknown": "generator/tools/importer.py's own mark on a type it cannot read, removed "
+    "before it writes the spec"
+}
 
 
 def spec_with(change: Any) -> LoadedSpec:
@@ -70,10 +79,82 @@ def test_missing_feature_is_a_warning() -> None:
     assert found(spec_with(lambda d: operation(d).pop("x-feature"))) == [("warning", "feature")]
 
 
-def test_malformed_feature_is_an_error() -> None:
+def test_malformed_feature_is_an_error_of_its_declared_shape() -> None:
     for feature in ({"name": "dialer"}, {"name": "", "version": 1}, {"name": "d", "version": "5"}):
         spec = spec_with(lambda d, f=feature: operation(d).__setitem__("x-feature", f))
-        assert found(spec) == [("error", "feature")]
+        assert found(spec) == [("error", "extension-shape")]
+
+
+def test_missing_feature_is_not_asked_of_a_spec_that_never_gives_one() -> None:
+    def drop_features(document: dict[str, Any]) -> None:
+        for site in iter_operations(document):
+            site.operation.pop("x-feature", None)
+
+    assert found(spec_with(drop_features)) == []
+
+
+def test_plain_openapi_forms_are_accepted() -> None:
+    """No tags, no operationId, request bodies that are not JSON: OpenAPI allows them all."""
+
+    def plain(document: dict[str, Any]) -> None:
+        sites = list(iter_operations(document))
+        for site in sites:
+            site.operation.pop("x-feature", None)
+        sites[0].operation.pop("tags")
+        sites[0].operation.pop("operationId")
+        bodies = [
+            site.operation["requestBody"] for site in sites if "requestBody" in site.operation
+        ]
+        media_types = (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+            "application/octet-stream",
+            "text/plain",
+        )
+        for body, media_type in zip(bodies, media_types, strict=False):
+            body["content"] = {media_type: {"schema": {"type": "string"}}}
+
+    assert found(spec_with(plain)) == []
+
+
+def test_an_operation_without_a_success_response_is_an_error() -> None:
+    def errors_only(document: dict[str, Any]) -> None:
+        responses = operation(document)["responses"]
+        for status in [s for s in responses if s[0] in "123"]:
+            del responses[status]
+
+    assert found(spec_with(errors_only)) == [("error", "operation-success")]
+
+
+def test_a_misspelt_extension_names_the_one_meant_and_another_tools_is_left_alone() -> None:
+    def misspell(document: dict[str, Any]) -> None:
+        operation(document)["x-feture"] = operation(document).pop("x-feature")
+        operation(document)["x-codegen-request-body-name"] = "body"
+
+    (diagnostic,) = [d for d in validate(spec_with(misspell)) if d.severity is Severity.ERROR]
+    assert (diagnostic.rule, diagnostic.pointer.rsplit("/", 1)[-1]) == (
+        "extension-unknown",
+        "x-feture",
+    )
+    assert "'x-feature'" in diagnostic.message
+
+
+def test_every_extension_the_generator_reads_is_declared() -> None:
+    written = {
+        name
+        for folder in ("generator", "templates")
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+        for name in EXTENSION_NAME.findall(path.read_text("utf-8"))
+    }
+    assert written - set(extensions.BY_NAME) - set(NOT_EXTENSIONS) == set()
+    assert set(NOT_EXTENSIONS) <= written, "a name here that the code no longer holds"
+
+
+def test_the_readme_table_of_extensions_is_the_declarations() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    expected = extensions.readme_table()
+    assert expected in readme, f"README.md's table of extensions should be:\n{expected}"
 
 
 def test_undeclared_tag_is_a_warning_and_extra_tags_too() -> None:
@@ -98,24 +179,24 @@ def test_error_schema_pointer_must_resolve() -> None:
 
 def test_all_problems_come_in_one_run() -> None:
     def break_three(document: dict[str, Any]) -> None:
-        operation(document).pop("operationId")
+        operation(document)["x-sesion"] = "create"
         operation(document)["x-feature"] = {"name": "dialer", "version": 0}
         document["components"]["schemas"]["error"]["type"] = 7
 
     assert sorted(found(spec_with(break_three))) == [
-        ("error", "feature"),
+        ("error", "extension-shape"),
+        ("error", "extension-unknown"),
         ("error", "openapi-schema"),
-        ("error", "operation-id"),
     ]
 
 
 def test_diagnostics_point_at_files_and_lines() -> None:
-    spec = spec_with(lambda d: operation(d).pop("operationId"))
+    spec = spec_with(lambda d: operation(d).__setitem__("x-session", "begin"))
     (diagnostic,) = validate(spec)
     assert diagnostic.severity is Severity.ERROR
     assert diagnostic.location is not None
     assert diagnostic.location.file == Path(SPEC).parent / "paths" / "dialer" / "update-stage.yaml"
-    assert diagnostic.pointer == "/paths/~1icws~1{sessionId}~1dialer~1update-stage/post"
+    assert diagnostic.pointer == "/paths/~1icws~1{sessionId}~1dialer~1update-stage/post/x-session"
     text = str(diagnostic)
     assert "update-stage.yaml:" in text
-    assert "[operation-id]" in text
+    assert "[extension-shape]" in text

@@ -2,7 +2,8 @@
 
 Bundling follows one rule: a ``$ref`` to something the root document lists under ``components``
 (directly or through a file reference) becomes an internal ``#/components/...`` reference; any
-other reference to another file is inlined. Every node of the result can be traced to the file,
+other reference to another file is inlined. A ``$ref`` inside an ``x-`` extension's value is the
+extension's, left as written. Every node of the result can be traced to the file,
 line and column it was written at, so diagnostics can point at it: files are read without
 positions, and read again with them only when a diagnostic asks.
 """
@@ -22,6 +23,7 @@ import yaml
 from generator.diagnostics import Diagnostic, Location, SpecError, error
 from generator.spec import pointer as jp
 from generator.spec.openapi import ref_target
+from generator.spec.walk import is_extension_key
 
 try:
     from yaml import CSafeLoader as YamlLoader
@@ -427,11 +429,26 @@ class _Bundler:
         if _is_ref(value):
             return self._bundle_ref(value, source, in_pointer, out_pointer, inlining)
         return {
-            key: self._bundle(
-                item, source, jp.child(in_pointer, key), jp.child(out_pointer, key), inlining
-            )
+            key: self._bundle_entry(key, item, source, in_pointer, out_pointer, inlining)
             for key, item in value.items()
         }
+
+    def _bundle_entry(
+        self,
+        key: str,
+        item: Any,
+        source: _SourceFile,
+        in_pointer: str,
+        out_pointer: str,
+        inlining: tuple[tuple[Path, str], ...],
+    ) -> Any:
+        """The value of ``key`` in the mapping at ``out_pointer``. An extension's value is left
+        as written: a ``$ref`` in it is the extension's (it may name a Markdown file)."""
+        here, there = jp.child(out_pointer, key), jp.child(in_pointer, key)
+        if is_extension_key(key, out_pointer):
+            self.mounts[here] = (source.locations, there)
+            return item
+        return self._bundle(item, source, there, here, inlining)
 
     def _bundle_ref(
         self,
@@ -447,7 +464,9 @@ class _Bundler:
             if key != "$ref":  # kept beside what the $ref brings, and located where written
                 here, there = jp.child(out_pointer, key), jp.child(in_pointer, key)
                 self.mounts[here] = (source.locations, there)
-                siblings[key] = self._bundle(item, source, there, here, inlining)
+                siblings[key] = self._bundle_entry(
+                    key, item, source, in_pointer, out_pointer, inlining
+                )
         if target is None:
             return siblings
         path, fragment = target

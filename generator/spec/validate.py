@@ -13,14 +13,14 @@ import functools
 import importlib.util
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 import jsonschema_rs
 
 from generator.diagnostics import Diagnostic, error, warning
+from generator.spec import extensions, schema_rules
 from generator.spec import pointer as jp
 from generator.spec.load import LoadedSpec
 from generator.spec.openapi import (
@@ -30,16 +30,18 @@ from generator.spec.openapi import (
     parameters_of,
     ref_target,
 )
+from generator.spec.walk import Node, Place, iter_nodes
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
     from openapi_spec_validator.validation.validators import SpecValidator
 
-JSON_MEDIA_TYPE = re.compile(r"^application/([\w.+-]+\+)?json$", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+SUCCESS_STATUS = re.compile(r"^([123]([0-9][0-9]|XX)|default)$")
 OAS31_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
 
 Rule = Callable[[LoadedSpec], Iterator[Diagnostic]]
+NodeRule = Callable[[LoadedSpec, Node], Iterator[Diagnostic]]
 Tokens = tuple[str | int, ...]
 """A JSON pointer as its (unescaped) tokens: joined only when a diagnostic needs it."""
 
@@ -58,31 +60,30 @@ def validate(spec: LoadedSpec) -> list[Diagnostic]:
             )
         ]
     diagnostics = _unique(list(_schema_diagnostics(spec, version)))
-    for rule in RULES:
+    shaped = not diagnostics  # the semantic rules assume a document of the right shape
+    rules: list[Rule] = [*RULES, *(OPENAPI_RULES if shaped else ())]
+    rules.append(functools.partial(node_rules, shaped=shaped))
+    for rule in rules:
         try:
             diagnostics.extend(rule(spec))
         except Exception:
-            if not diagnostics:  # the document's shape is valid: the rule itself is wrong
+            if shaped:  # the document's shape is valid: the rule itself is wrong
                 raise
     return diagnostics
 
 
 def _schema_diagnostics(spec: LoadedSpec, version: str) -> Iterator[Diagnostic]:
-    """The OpenAPI schema's verdict; the semantic checks only on a document of the right shape."""
+    """The OpenAPI schema's verdict (and for 3.1, JSON Schema's over every schema)."""
     minor = "3.1" if version.startswith("3.1") else "3.0"
-    if not _conforms(spec.document, minor):
-        validator = _python_validators()[minor](spec.document)
-        shape = [
-            _located_error(spec, p)
-            for p in validator.schema_validator.iter_errors(validator.schema)
-        ]
-        yield from shape
-        if shape:
-            return  # the semantic checks assume a document of the right shape
-        if minor == "3.1":
-            yield from _dialect_diagnostics(spec)
-    for rule in OPENAPI_RULES:
-        yield from rule(spec)
+    if _conforms(spec.document, minor):
+        return
+    validator = _python_validators()[minor](spec.document)
+    shape = [
+        _located_error(spec, p) for p in validator.schema_validator.iter_errors(validator.schema)
+    ]
+    yield from shape
+    if not shape and minor == "3.1":
+        yield from _dialect_diagnostics(spec)
 
 
 def _conforms(document: dict[str, Any], minor: str) -> bool:
@@ -207,17 +208,11 @@ def _python_validators() -> dict[str, type[SpecValidator]]:
 
 
 def operation_ids(spec: LoadedSpec) -> Iterator[Diagnostic]:
-    """Every operation has an operationId, and no two share one."""
+    """No two operations share an operationId (one without any is named by the model)."""
     first_seen: dict[str, str] = {}
     for site in iter_operations(spec.document):
         operation_id = site.operation.get("operationId")
         if not isinstance(operation_id, str) or not operation_id:
-            yield error(
-                "operation-id",
-                f"{site.method.upper()} {site.path} needs an operationId (it names the method)",
-                spec.locate(site.pointer),
-                site.pointer,
-            )
             continue
         at = jp.join(site.pointer, "operationId")
         if operation_id in first_seen:
@@ -233,30 +228,38 @@ def operation_ids(spec: LoadedSpec) -> Iterator[Diagnostic]:
 
 
 def operation_responses(spec: LoadedSpec) -> Iterator[Diagnostic]:
-    """Every operation lists its responses (OpenAPI 3.1 lets them go; callers need them)."""
+    """Every operation lists its responses (OpenAPI 3.1 lets them go; callers need them), one of
+    them a success (1XX, 2XX, 3XX) or ``default``: else no answer could be what a caller asked."""
     for site in iter_operations(spec.document):
-        if not site.operation.get("responses"):
+        responses = site.operation.get("responses")
+        if not responses:
             yield error(
                 "operation-responses",
                 f"{site.method.upper()} {site.path} lists no responses",
                 spec.locate(site.pointer),
                 site.pointer,
             )
+        elif isinstance(responses, dict) and not any(
+            SUCCESS_STATUS.match(str(status)) for status in responses
+        ):
+            at = jp.join(site.pointer, "responses")
+            yield error(
+                "operation-success",
+                f"{site.method.upper()} {site.path} lists no success (1XX, 2XX, 3XX) or "
+                "default response",
+                spec.locate(at),
+                at,
+            )
 
 
 def operation_tags(spec: LoadedSpec) -> Iterator[Diagnostic]:
-    """Every operation has a tag (it groups the client and server); tags are declared at the root."""
+    """An operation's first tag groups it (one without any goes to the model's default group):
+    more are warned, and so is a tag the root does not declare."""
     declared = {t.get("name") for t in spec.document.get("tags") or [] if isinstance(t, dict)}
     for site in iter_operations(spec.document):
         tags = site.operation.get("tags")
         at = jp.join(site.pointer, "tags")
-        if not tags:
-            yield error(
-                "operation-tag",
-                f"{site.method.upper()} {site.path} needs a tag (it groups client and server)",
-                spec.locate(site.pointer),
-                site.pointer,
-            )
+        if not tags or not isinstance(tags, list):
             continue
         if len(tags) > 1:
             yield warning(
@@ -276,51 +279,27 @@ def operation_tags(spec: LoadedSpec) -> Iterator[Diagnostic]:
 
 
 def feature_versions(spec: LoadedSpec) -> Iterator[Diagnostic]:
-    """``x-feature`` is ``{name: str, version: positive int}``; an operation without it is warned."""
-    for site in iter_operations(spec.document):
-        at = jp.join(site.pointer, "x-feature")
-        feature = site.operation.get("x-feature")
-        if feature is None:
+    """In a spec that gives ``x-feature`` to some operation, an operation without it is warned
+    (its feature version is unknown); a spec that never does is not asked to."""
+    sites = list(iter_operations(spec.document))
+    if not any("x-feature" in site.operation for site in sites):
+        return
+    for site in sites:
+        if "x-feature" not in site.operation:
             yield warning(
                 "feature",
                 f"{site.method.upper()} {site.path} has no x-feature: its feature version is unknown",
                 spec.locate(site.pointer),
                 site.pointer,
             )
-        elif not _is_feature(feature):
-            yield error(
-                "feature",
-                "x-feature must be {name: <string>, version: <positive integer>}",
-                spec.locate(at),
-                at,
-            )
-
-
-def _is_feature(feature: Any) -> bool:
-    return (
-        isinstance(feature, dict)
-        and set(feature) == {"name", "version"}
-        and isinstance(feature["name"], str)
-        and bool(feature["name"])
-        and type(feature["version"]) is int
-        and feature["version"] > 0
-    )
 
 
 def error_responses(spec: LoadedSpec) -> Iterator[Diagnostic]:
     """With a root ``x-error-schema``, every 4xx/5xx body uses that schema, unless the response
     says ``x-error-schema: false`` (a body of its own, such as a 503 naming other hosts)."""
     target = spec.document.get("x-error-schema")
-    if target is None:
-        return
     if not isinstance(target, str) or not target.startswith("#/"):
-        yield error(
-            "error-schema",
-            "x-error-schema must be a JSON pointer such as '#/components/schemas/error'",
-            spec.locate("/x-error-schema"),
-            "/x-error-schema",
-        )
-        return
+        return  # none, or one the extension's declaration reports
     try:
         jp.resolve(spec.document, target[1:])
     except jp.PointerError:
@@ -367,40 +346,20 @@ def response_statuses(spec: LoadedSpec) -> Iterator[Diagnostic]:
                 )
 
 
-def enum_names(spec: LoadedSpec) -> Iterator[Diagnostic]:
+def enum_names(spec: LoadedSpec, node: Node) -> Iterator[Diagnostic]:
     """``x-enum-varnames`` and ``x-enum-descriptions`` give one entry per ``enum`` value."""
-    for tokens, schema in _walk_dicts(spec.document):
-        values = schema.get("enum")
-        for key in ("x-enum-varnames", "x-enum-descriptions"):
-            names = schema.get(key)
-            if names is None:
-                continue
-            at = jp.join("", *tokens, key)
-            if not isinstance(values, list) or not isinstance(names, list):
-                yield error(
-                    "enum-names", f"{key} needs an enum list beside it", spec.locate(at), at
-                )
-            elif len(names) != len(values) or not all(isinstance(n, str) for n in names):
-                yield error(
-                    "enum-names",
-                    f"{key} must hold {len(values)} strings, one per enum value, not {len(names)}",
-                    spec.locate(at),
-                    at,
-                )
-
-
-def request_media_types(spec: LoadedSpec) -> Iterator[Diagnostic]:
-    """A request body must be offered as JSON (the generated code speaks JSON only)."""
-    for site in iter_operations(spec.document):
-        body = site.operation.get("requestBody")
-        if body is None:
-            continue
-        content = deref(spec.document, body).get("content") or {}
-        if not any(JSON_MEDIA_TYPE.match(media_type) for media_type in content):
-            at = jp.join(site.pointer, "requestBody")
+    values = node.value.get("enum")
+    for key in ("x-enum-varnames", "x-enum-descriptions"):
+        names = node.value.get(key)
+        if not isinstance(names, list):
+            continue  # absent, or not of the extension's shape (reported by its declaration)
+        at = jp.child(node.pointer, key)
+        if not isinstance(values, list):
+            yield error("enum-names", f"{key} needs an enum list beside it", spec.locate(at), at)
+        elif len(names) != len(values):
             yield error(
-                "media-type",
-                "the request body needs a JSON media type (application/json or application/*+json)",
+                "enum-names",
+                f"{key} must hold {len(values)} strings, one per enum value, not {len(names)}",
                 spec.locate(at),
                 at,
             )
@@ -429,21 +388,6 @@ def name_templates(spec: LoadedSpec) -> Iterator[Diagnostic]:
                     spec.locate(site.pointer),
                     site.pointer,
                 )
-
-
-def _walk_dicts(node: Any) -> Iterator[tuple[Tokens, dict[str, Any]]]:
-    """Every mapping in ``node``, outermost first, with its pointer's tokens."""
-    stack: list[tuple[Tokens, Any]] = [((), node)]
-    while stack:
-        tokens, node = stack.pop()
-        if isinstance(node, dict):
-            yield tokens, node
-            items: Iterable[tuple[str | int, Any]] = node.items()
-        elif isinstance(node, list):
-            items = enumerate(node)
-        else:
-            continue
-        stack.extend([((*tokens, k), v) for k, v in items if isinstance(v, (dict, list))][::-1])
 
 
 # --- OpenAPI's own rules beyond its schema -----------------------------------------------------
@@ -516,46 +460,6 @@ def unique_tags(spec: LoadedSpec) -> Iterator[Diagnostic]:
         seen.add(name)
 
 
-def schema_defaults(spec: LoadedSpec) -> Iterator[Diagnostic]:
-    """Every ``default`` is valid against its own schema; every name an ``allOf`` schema
-    requires is a property of it or of its parts."""
-    document = spec.document
-    for site, top in iter_schema_sites(document):
-        for tokens, schema in _walk_schemas(top):
-            pointer = jp.join(site, *tokens) if "allOf" in schema or "default" in schema else ""
-            if "allOf" in schema and isinstance(schema.get("required"), list):
-                named = set(_properties(document, schema))
-                for name in schema["required"]:
-                    if name not in named:
-                        at = jp.join(pointer, "required")
-                        yield error(
-                            "schema-required",
-                            f"{name!r} is required but no property of the schema or its allOf",
-                            spec.locate(at),
-                            at,
-                        )
-            if "default" not in schema:
-                continue
-            if schema["default"] is None and schema.get("nullable") is True:
-                continue
-            problem = _default_problem(document, pointer, schema["default"])
-            if problem:
-                at = jp.join(pointer, "default")
-                yield error("schema-default", f"default {problem}", spec.locate(at), at)
-
-
-def _properties(document: dict[str, Any], schema: Any, depth: int = 0) -> Iterator[str]:
-    """The property names of ``schema`` and, through ``$ref``s, of its ``allOf`` parts."""
-    schema = deref(document, schema)
-    if not isinstance(schema, dict) or depth > 32:
-        return
-    properties = schema.get("properties")
-    yield from properties if isinstance(properties, dict) else ()
-    parts = schema.get("allOf")
-    for part in parts if isinstance(parts, list) else []:
-        yield from _properties(document, part, depth + 1)
-
-
 _SUBSCHEMA = ("items", "not", "additionalProperties", "contains", "if", "then", "else")
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
@@ -586,24 +490,35 @@ def _mapping(node: Any) -> list[tuple[str, Any]]:
     return list(node.items()) if isinstance(node, dict) else []
 
 
-def _default_problem(document: dict[str, Any], pointer: str, value: Any) -> str | None:
-    """Why ``value`` is not valid against the schema at ``pointer`` (its ``$ref``s resolved
-    in the document), or None."""
-    root = {key: item for key, item in document.items() if key != "$ref"}
-    draft = (
-        jsonschema_rs.Draft4Validator
-        if str(document.get("openapi")).startswith("3.0")
-        else jsonschema_rs.Draft202012Validator
-    )
-    try:
-        validator = draft({**root, "$ref": "#" + quote(pointer, safe="/~")})
-        problems = list(validator.iter_errors(value))
-    except (ValueError, jsonschema_rs.ReferencingError):
-        return None  # a schema the OpenAPI schema let through and jsonschema-rs cannot compile
-    return problems[0].message if problems else None
+def node_rules(spec: LoadedSpec, shaped: bool) -> Iterator[Diagnostic]:
+    """The rules of each object and schema, in one walk of the document: extensions always,
+    the semantic rules when OpenAPI accepts the document's shape."""
+    rules = SHAPED_NODE_RULES if shaped else NODE_RULES
+    for node in iter_nodes(spec.document):
+        yield from extensions.check(spec, node)
+        for rule in rules.get(node.place, ()):
+            yield from rule(spec, node)
 
 
-OPENAPI_RULES: tuple[Rule, ...] = (path_parameters, unique_parameters, unique_tags, schema_defaults)
+NODE_RULES: dict[Place, tuple[NodeRule, ...]] = {"schema": (enum_names,)}
+"""Rules of one object, by its place, on any document."""
+
+SHAPED_NODE_RULES: dict[Place, tuple[NodeRule, ...]] = {
+    "schema": (
+        enum_names,
+        schema_rules.required_declared,
+        schema_rules.enum_values,
+        schema_rules.keywords_known,
+        schema_rules.bounds,
+        schema_rules.schema_values,
+    ),
+    "parameter": (schema_rules.holder_examples,),
+    "header": (schema_rules.holder_examples,),
+    "media type": (schema_rules.holder_examples,),
+}
+"""Rules of one object, by its place, on a document whose shape OpenAPI accepts."""
+
+OPENAPI_RULES: tuple[Rule, ...] = (path_parameters, unique_parameters, unique_tags)
 """Run on a document whose shape the OpenAPI schema accepts."""
 
 RULES: tuple[Rule, ...] = (
@@ -613,7 +528,5 @@ RULES: tuple[Rule, ...] = (
     feature_versions,
     error_responses,
     response_statuses,
-    enum_names,
-    request_media_types,
     name_templates,
 )
