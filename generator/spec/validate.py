@@ -228,14 +228,15 @@ def operation_ids(spec: LoadedSpec) -> Iterator[Diagnostic]:
 
 
 def operation_responses(spec: LoadedSpec) -> Iterator[Diagnostic]:
-    """Every operation lists its responses (OpenAPI 3.1 lets them go; callers need them), one of
-    them a success (1XX, 2XX, 3XX) or ``default``: else no answer could be what a caller asked."""
+    """An operation that lists responses lists a success (1XX, 2XX, 3XX) or ``default``: else no
+    answer could be what a caller asked. One that lists none (OpenAPI 3.1 lets them go) is
+    warned: its calls return nothing, and every status but a success is an error."""
     for site in iter_operations(spec.document):
         responses = site.operation.get("responses")
         if not responses:
-            yield error(
+            yield warning(
                 "operation-responses",
-                f"{site.method.upper()} {site.path} lists no responses",
+                f"{site.method.upper()} {site.path} lists no responses; a call returns nothing",
                 spec.locate(site.pointer),
                 site.pointer,
             )

@@ -356,7 +356,7 @@ class _Reader:
             schema["description"] = " ".join(row.comment)
         if row.feature:
             schema["x-feature"] = {"name": row.feature[0], "version": row.feature[1]}
-        if schema.pop("x-unknown", False):
+        if schema.pop("unreadable-type", False):
             self._warning(
                 row.line,
                 "import-type",
@@ -565,9 +565,9 @@ def _scalar(type_text: str) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "array", "items": _scalar(listed.group("item"))}
         if listed.group("bound").startswith("1"):
             schema["minItems"] = 1
-        schema["items"].pop("x-unknown", None)
+        schema["items"].pop("unreadable-type", None)
         return schema
-    return {"type": "object", "x-unknown": True}
+    return {"type": "object", "unreadable-type": True}
 
 
 def _operation_id(method: str, literal: list[str]) -> str:
