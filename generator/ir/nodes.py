@@ -215,6 +215,9 @@ class Response:
     """The body field naming hosts to try instead (``x-alternate-hosts``)."""
     own_error_body: str | None = None
     """The model of an error body that is not the error representation (``x-error-schema: false``)."""
+    example: str | None = None
+    """A success body's example, as compact JSON (the spec's, else made up): what a mock
+    answers."""
 
     @functools.cached_property
     def is_error(self) -> bool:

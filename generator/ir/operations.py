@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 
 from generator.diagnostics import Diagnostic, warning
 from generator.ir import naming
-from generator.ir.examples import example_of
+from generator.ir.examples import answer_example, example_of
 from generator.ir.nodes import (
     Credential,
     ErrorClass,
@@ -224,14 +224,8 @@ def response_of(context: Context, pointer: str, status: str, raw: Any) -> Respon
     document = context.document
     response = deref(document, raw)
     content = response.get("content") or {}
-    body = next(
-        (
-            type_of(document, media["schema"])
-            for media in content.values()
-            if isinstance(media, dict) and "schema" in media
-        ),
-        None,
-    )
+    media = next((m for m in content.values() if isinstance(m, dict) and "schema" in m), None)
+    body = type_of(document, media["schema"]) if media else None
     headers = []
     for name, raw_header in (response.get("headers") or {}).items():
         header = deref(document, raw_header)
@@ -262,6 +256,7 @@ def response_of(context: Context, pointer: str, status: str, raw: Any) -> Respon
             if is_error and body is not None and response.get("x-error-schema") is False
             else None
         ),
+        example=answer_example(document, media) if media and status[:1] == "2" else None,
     )
 
 
