@@ -5,7 +5,8 @@
 point the code under test at it and read ``mocks.<tag>.calls`` afterwards. The mock starts and
 ends real sessions, with fresh values and cookies, and answers calls that need one only when they
 carry them; it reports ``mocks.features``. Any other operation that returns a body answers with
-the one set in ``results[operationId]``.
+the one set in ``results[operationId]``, else with its example answer (the spec's, or one made up
+from its schema).
 """
 
 from __future__ import annotations
@@ -120,13 +121,15 @@ class _Recorder:
         operation returns (an enumeration's member, a list...)."""
 
     @overload
-    def _result(self, operation: str, kind: type[_M]) -> _M: ...
+    def _result(self, operation: str, kind: type[_M], example: str) -> _M: ...
 
     @overload
-    def _result(self, operation: str, kind: Result[_T]) -> _T: ...
+    def _result(self, operation: str, kind: Result[_T], example: str) -> _T: ...
 
-    def _result(self, operation: str, kind: type[_M] | Result[_T]) -> _M | _T:
-        """The result set for ``operation`` if it is a ``kind``; else the mock answers 500."""
+    def _result(self, operation: str, kind: type[_M] | Result[_T], example: str) -> _M | _T:
+        """The result set for ``operation`` if one is, else ``example`` (its example answer, as
+        JSON), read as a ``kind``; a result or example of another type answers 500."""
+        name = kind.name if isinstance(kind, Result) else kind.__name__
         if operation in self.results:
             result = self.results[operation]
             if not isinstance(kind, Result):
@@ -135,8 +138,14 @@ class _Recorder:
             else:
                 with contextlib.suppress(ValidationError):
                     return kind.validate_python(result)
-        name = kind.name if isinstance(kind, Result) else kind.__name__
-        raise error_saying(500, f"The mock has no {name} result for {operation}.")
+            raise error_saying(500, f"The mock's result for {operation} is not a {name}.")
+        try:
+            if isinstance(kind, Result):
+                return kind.validate_json(example.encode())
+            return kind.model_validate_json(example, by_alias=True, by_name=False)
+        except ValidationError:
+            message = f"The example answer of {operation} is not a {name}; set its result."
+            raise error_saying(500, message) from None
 
 
 class MockConnection(ConnectionApi, _Recorder):

@@ -222,6 +222,9 @@ class Response:
     """How its body is read (``json``, ``text``, ``binary``)."""
     media_type: str = "application/json"
     """The media type its body is answered as: the first JSON one, else the first."""
+    example: str | None = None
+    """A success body's example, as compact JSON (the spec's, else made up): what a mock
+    answers. Text and bytes are a JSON string."""
 
     @functools.cached_property
     def is_error(self) -> bool:

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 
 from generator.diagnostics import Diagnostic, warning
 from generator.ir import naming
-from generator.ir.examples import example_of
+from generator.ir.examples import answer_example, example_of
 from generator.ir.nodes import (
     Credential,
     ErrorClass,
@@ -259,12 +259,11 @@ def response_of(context: Context, pointer: str, status: str, raw: Any) -> Respon
     content = response.get("content") or {}
     media_type = _preferred(tuple(content)) if content else None
     encoding = encoding_of(media_type) if media_type else "json"
+    media = content[media_type] if media_type and isinstance(content[media_type], dict) else {}
     body = None
-    if media_type and (encoding != "json" or "schema" in (content[media_type] or {})):
+    if media_type and (encoding != "json" or "schema" in media):
         body = _body_type(
-            context,
-            "binary" if encoding in ("form", "multipart") else encoding,
-            content[media_type],
+            context, "binary" if encoding in ("form", "multipart") else encoding, media
         )
     headers = []
     for name, raw_header in (response.get("headers") or {}).items():
@@ -301,7 +300,16 @@ def response_of(context: Context, pointer: str, status: str, raw: Any) -> Respon
         ),
         encoding="binary" if encoding in ("form", "multipart") else encoding,
         media_type=media_type or "application/json",
+        example=(
+            _answer_example(document, media, encoding) if body and status[:1] == "2" else None
+        ),
     )
+
+
+def _answer_example(document: dict[str, Any], media: dict[str, Any], encoding: str) -> str:
+    """The example a mock answers with, as JSON: for text or bytes, a JSON string."""
+    example = answer_example(document, media)
+    return example if encoding == "json" or example.startswith('"') else json.dumps("example")
 
 
 def _own_error_body(document: dict[str, Any], response: dict[str, Any]) -> bool:
