@@ -311,7 +311,10 @@ def alias_type(document: dict[str, Any], schema: dict[str, Any]) -> TypeRef:
         return type_of(document, {"$ref": schema["$ref"]})
     found = type_of(document, {k: v for k, v in schema.items() if k != "title"})
     union = _discriminated(document, schema, found)
-    return union or dataclasses.replace(found, annotation=_annotated(found), constraints=())
+    if union is not None:
+        return union
+    label = ", ".join([found.label, *(c.label for c in found.constraints)])
+    return dataclasses.replace(found, annotation=_annotated(found), label=label, constraints=())
 
 
 def _discriminated(
