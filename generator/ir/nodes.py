@@ -51,6 +51,8 @@ class TypeRef:
     """The generated class it names, if any."""
     choices: tuple[str, ...] = ()
     """The values an enumeration allows, with their names: ``1 = Regular``."""
+    alias: bool = False
+    """Whether the model it names is a type alias (of a list, a union...), not a class."""
 
     @functools.cached_property
     def plain(self) -> str:
@@ -112,10 +114,22 @@ class ObjectModel:
     fields: tuple[ModelField, ...]
     extra: str
     """What validation does with unknown properties: ``ignore``, ``forbid`` or ``allow``."""
+    alias: TypeRef | None = None
+    """For a named schema that is not an object (an array, a union, a constrained scalar...):
+    the type its name stands for, a type alias rather than a class (and no fields)."""
 
     @functools.cached_property
     def doc(self) -> str:
+        if self.alias is not None:
+            return _doc(self.description, f"The ``{self.wire_name}`` type: {self.alias.label}.")
         return _doc(self.description, f"The ``{self.wire_name}`` representation.")
+
+    @functools.cached_property
+    def annotations(self) -> tuple[str, ...]:
+        """The types it names: its fields', or the one it is an alias of."""
+        if self.alias is not None:
+            return (self.alias.annotation,)
+        return tuple(f.annotation for f in self.fields)
 
     @functools.cached_property
     def constants(self) -> tuple[ModelField, ...]:
@@ -718,10 +732,7 @@ class Api:
         operation uses). A shared model uses only shared models, so the tags' modules import
         ``_shared`` and nothing imports a tag's module but the tag's own."""
         names = set(self.model_names)
-        uses = {
-            model.name: _names(f.type.annotation for f in model.fields) & names
-            for model in self.models
-        }
+        uses = {model.name: _names(model.annotations) & names for model in self.models}
         reach: dict[str, set[str]] = {name: set() for name in self.model_names}
 
         def mark(roots: Iterable[str], user: str) -> None:
@@ -756,12 +767,12 @@ class Api:
         ``enum``, ``typing``, ``pydantic``, ``base`` (from ``_base``: what models derive from)
         and ``shared`` (the models of ``_shared`` its models use)."""
         models = self.models_of(module)
-        objects = [m for m in models if isinstance(m, ObjectModel)]
-        hints = [f.annotation for m in objects for f in m.fields]
-        used = _names(hints)
+        objects = [m for m in models if isinstance(m, ObjectModel) and m.alias is None]
+        aliases = [m for m in models if isinstance(m, ObjectModel) and m.alias is not None]
+        used = _names(a for m in objects + aliases for a in m.annotations)
         base = used & {"Integral", "NotNull"}
         base |= {"ConstantsModel" if m.constants else "ApiModel" for m in objects}
-        pydantic = {"Field"} if any(m.fields for m in objects) else set()
+        pydantic = {"Field"} if any(m.fields for m in objects) else used & _PYDANTIC_NAMES
         pydantic |= {"ConfigDict"} if any(m.extra != "ignore" for m in objects) else set()
         shared = {n for n in used & set(self.model_names) if self.model_modules[n] == "_shared"}
         constants = any(m.constants for m in objects)
@@ -769,7 +780,11 @@ class Api:
             "abc": ("Mapping",) if constants else (),
             "enum": tuple(sorted({m.base for m in models if isinstance(m, EnumModel)})),
             "typing": tuple(
-                naming.export_order((used & _TYPING_NAMES) | ({"ClassVar"} if constants else set()))
+                naming.export_order(
+                    (used & _TYPING_NAMES)
+                    | ({"ClassVar"} if constants else set())
+                    | ({"TypeAlias"} if aliases else set())
+                )
             ),
             "pydantic": tuple(sorted(pydantic)),
             "base": tuple(naming.export_order(base)),
@@ -988,8 +1003,10 @@ def _pydantic_names(hints: Iterable[str]) -> set[str]:
 
 def _result_class(body: TypeRef) -> str | None:
     """The model class an answer body is, when it is one: an object model, named bare (an
-    enumeration lists its choices; a nullable or integral type is more than the name)."""
-    return body.model if body.model == body.annotation and not body.choices else None
+    enumeration lists its choices; a nullable or integral type is more than the name; a type
+    alias is no class)."""
+    named = body.model == body.annotation and not body.choices and not body.alias
+    return body.model if named else None
 
 
 WIRE_RESULTS = {"text": "TEXT", "binary": "BINARY"}

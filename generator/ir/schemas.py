@@ -1,9 +1,17 @@
 """Pass 1: every named schema of the spec, and its model.
 
-A named schema is an entry of ``components/schemas`` or a titled inline object or enumeration
-(:func:`generator.ir.types.is_titled_model`), wherever the spec writes one. Each becomes one
-class; two schemas that would share a class name are reported. Models come out dependencies
-first, the order the models module defines them in.
+A named schema is an entry of ``components/schemas`` (or of a component's ``$defs``) or a titled
+inline object or enumeration (:func:`generator.ir.types.is_titled_model`), wherever the spec
+writes one. Each becomes one model (:func:`generator.ir.types.model_kind`): an enumeration, a
+class, or a type alias; two schemas that would share a name are reported. Models come out in the
+order the models module defines them in: a type alias after the models it names (its value is
+computed when the module is imported), a class after those of its fields where no cycle stops it
+(a class's annotations are read only when it is first used).
+
+An ``allOf`` of objects is one class with the properties and ``required`` of every part, in
+order, rather than a subclass of the part that is a ``$ref``: several parts can be ``$ref``s, and a
+part's ``required`` can make another part's property required, which neither one base class nor
+several express; the class then lists all its fields, as the spec's readers see them.
 """
 
 from __future__ import annotations
@@ -19,9 +27,15 @@ from generator.ir.nodes import EnumModel, Feature, ModelField, ObjectModel
 from generator.ir.scopes import Scope
 from generator.ir.types import (
     COMPONENT_SCHEMAS,
+    DEFINITIONS,
+    alias_type,
+    class_name_of,
     enum_base,
     enum_members,
     is_titled_model,
+    merged_object,
+    model_kind,
+    object_parts,
     subschemas,
     type_of,
 )
@@ -54,8 +68,9 @@ class Schemas:
     """Each class's schema, by class name."""
 
     def object_model(self, name: str | None) -> ObjectModel | None:
+        """The class of an object model named ``name``, if there is one (not a type alias)."""
         model = self.models.get(name or "")
-        return model if isinstance(model, ObjectModel) else None
+        return model if isinstance(model, ObjectModel) and model.alias is None else None
 
     def hoisted(self, document: dict[str, Any]) -> dict[str, Any]:
         """Titled inline schemas written outside ``components/schemas``, by title: the shipped
@@ -76,20 +91,41 @@ def register(spec: LoadedSpec) -> tuple[Schemas, list[Diagnostic]]:
     named = _named_schemas(spec, problems)
     schemas = {name: entry.schema for name, entry in named.items()}
     built = {name: _model(spec, schemas, entry, problems) for name, entry in named.items()}
+    dependencies = {
+        name: [d for d in _dependencies(spec, entry) if d in built] for name, entry in named.items()
+    }
     ordered: dict[str, Model] = {}
+    waiting: list[str] = []
     visiting: set[str] = set()
 
+    def place(name: str) -> None:
+        """Place ``name``, then the type aliases that waited for it and can now follow."""
+        ordered[name] = built[name]
+        for alias in list(waiting):
+            if alias in waiting and all(d in ordered for d in dependencies[alias]):
+                waiting.remove(alias)
+                place(alias)
+
     def visit(name: str) -> None:
-        """Place ``name`` after the classes it depends on (a cycle is cut where it closes)."""
-        if name in ordered or name in visiting or name not in built:
+        """Place ``name`` after the models it names; a type alias that names a class still
+        being placed (a cycle) waits for it."""
+        if name in ordered or name in visiting or name in waiting:
             return
         visiting.add(name)
-        for dependency in _dependencies(spec.document, named[name].schema):
+        for dependency in dependencies[name]:
             visit(dependency)
-        ordered[name] = built[name]
+        visiting.discard(name)
+        model = built[name]
+        alias = isinstance(model, ObjectModel) and model.alias is not None
+        if alias and not all(d in ordered for d in dependencies[name]):
+            waiting.append(name)
+        else:
+            place(name)
 
     for name in named:
         visit(name)
+    for name in waiting:  # aliases naming only each other: Python cannot define them anyway
+        ordered[name] = built[name]
     return Schemas(named, ordered, schemas), problems
 
 
@@ -117,9 +153,13 @@ def _named_schemas(spec: LoadedSpec, problems: list[Diagnostic]) -> dict[str, Na
             return
         entry = NamedSchema(name, wire_name, pointer, schema if isinstance(schema, dict) else {})
         named[name] = entry
-        if enum_base(entry.schema) is None:
-            for prop, raw in _properties(entry.schema):
-                inline(raw, jp.join(pointer, "properties", prop))
+        kind = model_kind(document, entry.schema)
+        if kind == "class":
+            for _, raw, at in _property_sites(document, entry):
+                inline(raw, at)
+        elif kind == "alias":
+            for path, raw in subschemas(entry.schema):
+                inline(raw, jp.join(pointer, *path))
 
     def inline(raw: Any, pointer: str) -> None:
         if not isinstance(raw, dict) or ref_target(raw) is not None:
@@ -133,29 +173,47 @@ def _named_schemas(spec: LoadedSpec, problems: list[Diagnostic]) -> dict[str, Na
     for pointer, schema in iter_schema_sites(document):
         if jp.parent(pointer) == COMPONENT_SCHEMAS:
             add(jp.split(pointer)[-1], pointer, schema)
+            for keyword in DEFINITIONS:
+                definitions = schema.get(keyword) if isinstance(schema, dict) else None
+                for key, definition in (definitions or {}).items():
+                    add(key, jp.join(pointer, keyword, key), definition)
         else:
             inline(schema, pointer)
     return named
 
 
-def _properties(schema: dict[str, Any]) -> list[tuple[str, Any]]:
-    properties = schema.get("properties")
-    return list(properties.items()) if isinstance(properties, dict) else []
+def _property_sites(document: dict[str, Any], entry: NamedSchema) -> list[tuple[str, Any, str]]:
+    """The properties of a class, each with where it is written: (name, schema, pointer), those
+    of every part of an ``allOf`` merged (:func:`generator.ir.types.merged_object`)."""
+    sites: dict[str, tuple[str, Any, str]] = {}
+    for part, at in object_parts(document, entry.schema, entry.pointer) or []:
+        properties = part.get("properties")
+        for prop, raw in properties.items() if isinstance(properties, dict) else []:
+            sites[prop] = (prop, raw, jp.join(at, "properties", prop))
+    return list(sites.values())
 
 
-def _dependencies(document: dict[str, Any], schema: dict[str, Any]) -> Iterator[str]:
-    """The classes a model's fields name, in the order they name them."""
-    if enum_base(schema) is not None:
-        return
-    for _, raw in _properties(schema):
-        yield from _named_in(document, raw, 0)
+def _dependencies(spec: LoadedSpec, entry: NamedSchema) -> Iterator[str]:
+    """The models a model names, in the order it names them: a class's fields', an alias's
+    type's."""
+    document = spec.document
+    kind = model_kind(document, entry.schema)
+    if kind == "class":
+        for _, raw, _ in _property_sites(document, entry):
+            yield from _named_in(document, raw, 0)
+    elif kind == "alias" and ref_target(entry.schema) is not None:
+        yield from _named_in(document, {"$ref": entry.schema["$ref"]}, 0)
+    elif kind == "alias":
+        for _, raw in subschemas(entry.schema):
+            yield from _named_in(document, raw, 0)
 
 
 def _named_in(document: dict[str, Any], raw: Any, depth: int) -> Iterator[str]:
     target = ref_target(raw)
     if target is not None:
-        if jp.parent(target) == COMPONENT_SCHEMAS:
-            yield naming.pascal(jp.split(target)[-1])
+        name = class_name_of(target)
+        if name is not None:
+            yield name
         elif depth < 32:
             yield from _named_in(document, deref(document, raw), depth + 1)
     elif is_titled_model(raw):
@@ -172,8 +230,9 @@ def _model(
     problems: list[Diagnostic],
 ) -> Model:
     schema, pointer = entry.schema, entry.pointer
-    base = enum_base(schema)
-    if base is not None:
+    document = spec.document
+    kind = model_kind(document, schema)
+    if kind == "enum":
         members = enum_members(schema)
         scope = Scope(
             f"two members of enumeration {entry.wire_name!r} share a name", spec, problems
@@ -184,16 +243,20 @@ def _model(
             name=entry.name,
             wire_name=entry.wire_name,
             description=str(schema.get("description", "")),
-            base=base,
+            base=str(enum_base(schema)),
             members=members,
         )
-    document = spec.document
-    required = set(schema.get("required") or [])
+    description = str(schema.get("description", ""))
+    if kind == "alias":
+        alias = alias_type(document, schema)
+        return ObjectModel(entry.name, entry.wire_name, description, (), "ignore", alias)
+    merged = merged_object(document, schema) or {}
+    required = set(merged.get("required") or [])
     scope = Scope(f"two properties of {entry.wire_name!r} share a field name", spec, problems)
     fields = []
-    for prop, raw in _properties(schema):
+    for prop, raw, at in _property_sites(document, entry):
         name = naming.field(prop)
-        scope.claim(name, prop, jp.join(pointer, "properties", prop))
+        scope.claim(name, prop, at)
         resolved = deref(document, raw)
         field_type = type_of(document, raw)
         fields.append(
@@ -210,11 +273,11 @@ def _model(
                 const=repr(resolved["const"]) if "const" in resolved else None,
             )
         )
-    additional = schema.get("additionalProperties")
+    additional = merged.get("additionalProperties")
     return ObjectModel(
         name=entry.name,
         wire_name=entry.wire_name,
-        description=str(schema.get("description", "")),
+        description=description,
         fields=tuple(fields),
         extra="forbid" if additional is False else "allow" if additional else "ignore",
     )

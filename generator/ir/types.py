@@ -1,7 +1,9 @@
 """Python types of JSON schemas: a function of the document and the schema, nothing else.
 
-A ``$ref`` to ``components/schemas`` and a titled inline object or enumeration name a generated
-class (:func:`class_name_of`); every other schema maps to a built-in type with its rules.
+A ``$ref`` to ``components/schemas`` (or to a component's ``$defs``) and a titled inline object or
+enumeration name a generated model (:func:`class_name_of`): a class for an object or an
+enumeration, a type alias for anything else (:func:`model_kind`); every other schema maps to a
+built-in type with its rules.
 """
 
 from __future__ import annotations
@@ -17,19 +19,107 @@ from generator.spec.openapi import deref, ref_target
 
 INT_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 COMPONENT_SCHEMAS = "/components/schemas"
+DEFINITIONS = ("$defs", "definitions")
+"""Where a component keeps schemas of its own, each also a named model."""
+ANNOTATIONS = frozenset(
+    {"title", "description", "summary", "example", "examples", "default", "deprecated"}
+    | {"readOnly", "writeOnly", "externalDocs", "$comment", "xml"}
+)
+"""Keywords that describe a schema without constraining its values."""
+
+
+def class_name_of(target: str) -> str | None:
+    """The model a ``$ref`` to ``target`` names: a component's, or one of its ``$defs``."""
+    parts = jp.split(target)
+    if parts[:2] != ["components", "schemas"]:
+        return None
+    if len(parts) == 3 or (len(parts) == 5 and parts[3] in DEFINITIONS):
+        return naming.pascal(parts[-1])
+    return None
+
+
+def model_kind(document: dict[str, Any], schema: dict[str, Any]) -> str:
+    """What a named schema becomes: ``enum`` (an enumeration class), ``class`` (an object, or
+    an ``allOf`` of objects, merged), or ``alias`` (a type alias: an array, a union, a
+    constrained scalar, a ``$ref`` with siblings...)."""
+    if enum_base(schema) is not None:
+        return "enum"
+    if ref_target(schema) is None and merged_object(document, schema) is not None:
+        return "class"
+    return "alias"
+
+
+def object_parts(
+    document: dict[str, Any], schema: dict[str, Any], pointer: str = "", depth: int = 0
+) -> list[tuple[dict[str, Any], str]] | None:
+    """The object schemas whose properties a class of ``schema`` has, each with where it is
+    written, in order: ``schema`` itself, or for an ``allOf`` of objects its parts' (a ``$ref``
+    part's at its target), then its own; None when ``schema`` is not an object. A part that
+    only describes (``description``...) is left out."""
+    parts = schema.get("allOf")
+    if not isinstance(parts, list):
+        objectish = schema.get("type") == "object" or "properties" in schema
+        return [(schema, pointer)] if objectish or "additionalProperties" in schema else None
+    if schema.get("type", "object") != "object" or depth > 32:
+        return None
+    found: list[tuple[dict[str, Any], str]] = []
+    sites = [
+        (part, ref_target(part) or jp.join(pointer, "allOf", i)) for i, part in enumerate(parts)
+    ]
+    sites.append(({k: v for k, v in schema.items() if k != "allOf"}, pointer))
+    for part, at in sites:
+        resolved = deref(document, part)
+        if not isinstance(resolved, dict) or _describes_only(resolved):
+            continue
+        inner = object_parts(document, resolved, at, depth + 1)
+        if inner is None:
+            return None
+        found += inner
+    return found
+
+
+def merged_object(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any] | None:
+    """``schema`` as one object schema, if it is one (:func:`object_parts`): the parts'
+    ``properties`` and ``required`` merged in order (a property written twice keeps its first
+    place and its last schema); ``additionalProperties: false`` in any part forbids unknown
+    properties, as the spec's author means by it. None for anything else."""
+    parts = object_parts(document, schema)
+    if parts is None:
+        return None
+    if len(parts) == 1 and parts[0][0] is schema:
+        return schema
+    merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+    for part, _ in parts:
+        merged["properties"].update(part.get("properties") or {})
+        merged["required"] += [r for r in part.get("required") or [] if r not in merged["required"]]
+        additional = part.get("additionalProperties")
+        if additional is not None and merged.get("additionalProperties") is not False:
+            merged["additionalProperties"] = additional
+    if "description" in schema:
+        merged["description"] = schema["description"]
+    return merged
+
+
+def _describes_only(schema: dict[str, Any]) -> bool:
+    """Whether ``schema`` says nothing about the values beyond being objects (if that)."""
+    keywords = {k for k in schema if not k.startswith("x-")}
+    return keywords <= ANNOTATIONS | {"type"} and schema.get("type", "object") == "object"
 
 
 def type_of(document: dict[str, Any], raw: Any) -> TypeRef:
     """The Python type of the schema ``raw``."""
     target = ref_target(raw)
     if target is not None:
-        if jp.parent(target) == COMPONENT_SCHEMAS:
-            resolved = jp.resolve(document, target)
-            return _named_type(naming.pascal(jp.split(target)[-1]), resolved)
+        name = class_name_of(target)
+        resolved = jp.resolve(document, target)
+        if name is not None and ref_target(resolved) is not None:
+            return type_of(document, {"$ref": resolved["$ref"]})  # a $ref with siblings
+        if name is not None and isinstance(resolved, dict):
+            return _named_type(document, name, resolved)
         return type_of(document, deref(document, raw))
     schema = raw if isinstance(raw, dict) else {}
     if is_titled_model(schema):
-        return _named_type(naming.pascal(schema["title"]), schema)
+        return _named_type(document, naming.pascal(schema["title"]), schema)
     declared = schema.get("type")
     nullable = bool(schema.get("nullable")) or (isinstance(declared, list) and "null" in declared)
     if isinstance(declared, list):
@@ -77,7 +167,9 @@ def enum_members(schema: dict[str, Any]) -> tuple[EnumMember, ...]:
     )
 
 
-def _named_type(name: str, schema: dict[str, Any]) -> TypeRef:
+def _named_type(document: dict[str, Any], name: str, schema: dict[str, Any]) -> TypeRef:
+    if model_kind(document, schema) == "alias":
+        return TypeRef(name, name, nullable=_admits_null(schema), model=name, alias=True)
     base = enum_base(schema)
     choices = (
         tuple(f"{m.value} = {m.label}" for m in enum_members(schema)) if base is not None else ()
@@ -85,6 +177,18 @@ def _named_type(name: str, schema: dict[str, Any]) -> TypeRef:
     label = f"{name} (enumeration)" if "enum" in schema else name
     named = TypeRef(name, label, model=name, choices=choices)
     return _integral(named) if base == "IntEnum" else named
+
+
+def _admits_null(schema: dict[str, Any]) -> bool:
+    """Whether ``null`` is a value of ``schema``, as far as its own keywords say."""
+    declared = schema.get("type")
+    members = [m for k in ("oneOf", "anyOf") for m in schema.get(k) or [] if isinstance(m, dict)]
+    return (
+        bool(schema.get("nullable"))
+        or (isinstance(declared, list) and "null" in declared)
+        or None in (schema.get("enum") or [])
+        or any(m.get("type") == "null" for m in members)
+    )
 
 
 def _integral(integer: TypeRef) -> TypeRef:
@@ -115,8 +219,12 @@ def _base_type(document: dict[str, Any], schema: dict[str, Any], kind: Any) -> T
                 " or ".join(m.label for m in members),
                 hint=" | ".join(dict.fromkeys(m.plain for m in members)),
             )
-    if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
-        return type_of(document, schema["allOf"][0])
+    if isinstance(schema.get("allOf"), list):
+        constraining = _constraining_parts(document, schema["allOf"])
+        if len(constraining) == 1:
+            return type_of(document, constraining[0])
+        if merged_object(document, schema) is not None:
+            kind = "object"
     if kind == "string" and schema.get("format") == "binary":
         return TypeRef("bytes", "binary data")
     if kind == "string":
@@ -127,6 +235,8 @@ def _base_type(document: dict[str, Any], schema: dict[str, Any], kind: Any) -> T
         return _integral(_number(schema, kind))
     if kind == "number":
         return _number(schema, kind)
+    if kind == "array" and isinstance(schema.get("prefixItems"), list):
+        return _tuple(document, schema)
     if kind == "array":
         items = type_of(document, schema.get("items", {}))
         return TypeRef(
@@ -155,13 +265,96 @@ def subschemas(schema: dict[str, Any]) -> list[tuple[tuple[str | int, ...], Any]
     for keyword in ("oneOf", "anyOf"):
         if isinstance(schema.get(keyword), list):
             found += [((keyword, index), s) for index, s in enumerate(schema[keyword])]
-    if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
-        found.append((("allOf", 0), schema["allOf"][0]))
+    for keyword in ("allOf", "prefixItems"):
+        if isinstance(schema.get(keyword), list):
+            found += [((keyword, index), s) for index, s in enumerate(schema[keyword])]
     if "items" in schema:
         found.append((("items",), schema["items"]))
     if not schema.get("properties") and isinstance(schema.get("additionalProperties"), dict):
         found.append((("additionalProperties",), schema["additionalProperties"]))
     return found
+
+
+def _constraining_parts(document: dict[str, Any], parts: list[Any]) -> list[Any]:
+    """The parts of an ``allOf`` that say more than a description."""
+    return [
+        part
+        for part in parts
+        if not (isinstance(resolved := deref(document, part), dict) and _describes_only(resolved))
+    ]
+
+
+def _tuple(document: dict[str, Any], schema: dict[str, Any]) -> TypeRef:
+    """An array whose items are typed by position (3.1 ``prefixItems``): a tuple when no more
+    items may follow (``items: false``, or ``maxItems`` no more than the positions), read as
+    if every position were there; else a list of any JSON values. The tuple takes a list (a
+    JSON array once a field's validator has read it); its items keep their strict types."""
+    positions = [type_of(document, item) for item in schema["prefixItems"]]
+    high = schema.get("maxItems")
+    if schema.get("items") is not False and not (isinstance(high, int) and high <= len(positions)):
+        return TypeRef("list[Any]", "list of any JSON values")
+    exact = "tuple[" + ", ".join(_annotated(p) for p in positions) + "]"
+    return TypeRef(
+        f"Annotated[{exact}, Field(strict=False)]",  # strict, only a tuple is one, not an array
+        "tuple of " + ", ".join(p.label for p in positions),
+        hint="tuple[" + ", ".join(p.plain for p in positions) + "]",
+    )
+
+
+def alias_type(document: dict[str, Any], schema: dict[str, Any]) -> TypeRef:
+    """The type a named schema that is not an object or an enumeration stands for, its rules
+    carried in ``Annotated``: a ``$ref`` with siblings is its target; a ``oneOf``/``anyOf`` with
+    a ``discriminator`` is a union pydantic tells apart by that property, where every member is
+    a class whose property has one possible value (else a plain union)."""
+    target = ref_target(schema)
+    if target is not None:
+        return type_of(document, {"$ref": schema["$ref"]})
+    found = type_of(document, {k: v for k, v in schema.items() if k != "title"})
+    union = _discriminated(document, schema, found)
+    if union is not None:
+        return union
+    label = ", ".join([found.label, *(c.label for c in found.constraints)])
+    return dataclasses.replace(found, annotation=_annotated(found), label=label, constraints=())
+
+
+def _discriminated(
+    document: dict[str, Any], schema: dict[str, Any], union: TypeRef
+) -> TypeRef | None:
+    """``union`` told apart by its ``discriminator``, when pydantic can: each member a ``$ref``
+    to a class whose property is required and has one value (an ``enum`` of one, a
+    ``const``), the values those of the ``mapping`` where it gives one."""
+    discriminator = schema.get("discriminator")
+    members = schema.get("oneOf", schema.get("anyOf"))
+    if not isinstance(discriminator, dict) or not isinstance(members, list) or union.nullable:
+        return None
+    wire_name = discriminator.get("propertyName")
+    mapping = discriminator.get("mapping") or {}
+    for member in members:
+        target = ref_target(member)
+        if target is None:
+            return None
+        merged = merged_object(document, deref(document, member))
+        if merged is None or wire_name not in (merged.get("required") or []):
+            return None
+        values = _single_value(merged["properties"].get(wire_name))
+        named = {v for v, t in mapping.items() if t in (f"#{target}", jp.split(target)[-1])}
+        if values is None or (mapping and named and named != {values}):
+            return None
+    field = naming.field(str(wire_name))
+    return dataclasses.replace(
+        union, annotation=f"Annotated[{union.annotation}, Field(discriminator={field!r})]"
+    )
+
+
+def _single_value(schema: Any) -> Any:
+    """The one value a schema written in place allows (``const``, an ``enum`` of one), or
+    None (also for a ``$ref``: an enumeration class is not a value pydantic tells apart by)."""
+    if not isinstance(schema, dict) or ref_target(schema) is not None:
+        return None
+    if "const" in schema:
+        return schema["const"]
+    values = schema.get("enum")
+    return values[0] if isinstance(values, list) and len(values) == 1 else None
 
 
 def _annotated(inner: TypeRef) -> str:
