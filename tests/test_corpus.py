@@ -1,6 +1,7 @@
 """Every spec of a corpus, ours and others', generates a package that passes every check.
 
-The corpus: ``icws`` (the project's own ``spec/openapi.yaml``), ``synthetic-1000`` (1,000
+The corpus: ``icws`` (the project's own ``spec/openapi.yaml``), ``icws-every-page`` (a copy of it
+with every page of ``shared/icws-docs/`` imported by ``import-page``), ``synthetic-1000`` (1,000
 operations written by ``bench/synth.py`` at test time) and every folder of ``tests/specs/``, each
 holding one spec (``openapi.yaml`` or ``openapi.json``) and a ``SOURCE.md`` saying where it came
 from: a new folder is a new case. Each case is generated once per session into a temporary folder;
@@ -17,6 +18,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -36,6 +38,7 @@ from generator.ir.nodes import Api, Operation, RequestBody
 from generator.spec.load import load
 from generator.spec.openapi import OperationSite, deref, iter_operations, parameters_of
 from tests.conftest import ROOT, SPEC, run_cli
+from tests.icws_pages import import_every_page
 
 SPECS = Path(__file__).resolve().parent / "specs"
 SPEC_NAMES = ("openapi.yaml", "openapi.json")
@@ -65,6 +68,13 @@ def _synthetic(scratch: Path) -> Path:
     return scratch / "spec" / "openapi.yaml"
 
 
+def _icws_with_every_page(scratch: Path) -> Path:
+    """Our spec, copied into ``scratch``, with every shared ICWS page imported into it."""
+    shutil.copytree(SPEC.parent, scratch / "spec")
+    import_every_page(scratch / "spec" / SPEC.name)
+    return scratch / "spec" / SPEC.name
+
+
 def _root_document(folder: Path, scratch: Path) -> Path:
     """The one spec of a ``tests/specs`` folder, read where it is."""
     (root,) = [folder / name for name in SPEC_NAMES if (folder / name).is_file()]
@@ -74,6 +84,7 @@ def _root_document(folder: Path, scratch: Path) -> Path:
 def _corpus() -> list[Case]:
     cases = [
         Case("icws", lambda scratch: SPEC),
+        Case("icws-every-page", _icws_with_every_page),
         Case(f"synthetic-{SYNTHETIC_OPERATIONS}", _synthetic),
     ]
     for folder in sorted(p for p in SPECS.iterdir() if p.is_dir()):
@@ -84,16 +95,6 @@ def _corpus() -> list[Case]:
 CORPUS = _corpus()
 CASES = [pytest.param(case, id=case.name) for case in CORPUS]
 """The corpus as parameters of each check's test, named by case."""
-
-PETS_BUG = "the named array schema Pets is an empty object class (generator/ir/schemas.py)"
-COORDINATE_BUG = "the named integer schema coordinate is an empty object class: 400"
-MOCK_BUGS = {
-    "oai-petstore": {"listPets": PETS_BUG},
-    "learn-tictactoe": {"get-square": COORDINATE_BUG, "put-square": COORDINATE_BUG},
-}
-"""Known generator bugs the round trips through the mock find, by case and operationId: those
-operations' checks are expected to fail (their tests end as xfail, naming them) until the bug is
-fixed; then the check fails until the entry goes."""
 
 
 @dataclass(frozen=True)
@@ -392,19 +393,11 @@ def _in_order(api: Api) -> list[Operation]:
     return sorted(api.operations, key=lambda op: op.session_role == "delete")
 
 
-def _judge(case: Case, failed: dict[str, str], checked: int) -> None:
-    """Pass a round trip's check unless an operation ``failed`` (a message by operationId) that
-    is not a known bug, or a known bug's operation did not fail; end as xfail, naming them, if
-    known bugs failed."""
-    known = MOCK_BUGS.get(case.name, {})
-    fixed = sorted(set(known) - set(failed))
-    assert not fixed, f"these work now: take them out of MOCK_BUGS: {fixed}"
-    new = {operation: message for operation, message in failed.items() if operation not in known}
-    assert not new, f"{len(new)} of {checked} failed:\n" + "\n".join(
-        f"{operation}: {message}" for operation, message in new.items()
+def _judge(failed: dict[str, str], checked: int) -> None:
+    """Fail naming every operation that ``failed`` (a message by operationId)."""
+    assert not failed, f"{len(failed)} of {checked} failed:\n" + "\n".join(
+        f"{operation}: {message}" for operation, message in failed.items()
     )
-    if known:
-        pytest.xfail("; ".join(f"{operation}: {reason}" for operation, reason in known.items()))
 
 
 def _sites(generated: Generated) -> tuple[dict[str, Any], dict[tuple[str, str], OperationSite]]:
@@ -440,7 +433,8 @@ def _wire_body(
             files = {name: (name, value.encode()) for name, value in fields.items()}
             request = httpx.Request("POST", "/", files=files)
         return request.read(), {"Content-Type": request.headers["Content-Type"]}
-    content = value.encode() if isinstance(value, str) else json.dumps(value).encode()
+    textual = body.encoding in ("text", "binary")
+    content = value.encode() if textual else json.dumps(value).encode()
     return content, {"Content-Type": body.media_type}
 
 
@@ -473,7 +467,7 @@ def test_every_corpus_mock_answers_every_operation(
                 and operation.success.body
             ):
                 answer.json()
-    _judge(case, failed, len(operations))
+    _judge(failed, len(operations))
 
 
 # Run in a fresh interpreter, the case's output folder on its path: each call of the plan (read
@@ -568,4 +562,4 @@ def test_every_corpus_client_round_trips_every_operation_through_the_mock(
     for operation in operations:
         if operation.operation_id not in failed and not recorded[operation.operation_id]:
             failed[operation.operation_id] = "returned, but the mock recorded no call"
-    _judge(case, failed, len(operations))
+    _judge(failed, len(operations))

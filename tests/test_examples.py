@@ -4,12 +4,14 @@ example a mock answers with is the spec's where it gives one."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import jsonschema
 import pytest
 
 from generator.ir.examples import answer_example, made_up_example
+from generator.ir.patterns import matching
 
 COMPONENTS: dict[str, Any] = {
     "Pet": {
@@ -138,3 +140,24 @@ def test_an_answer_example_is_the_media_types_then_the_first_of_its_examples_the
     examples = {"old": {"value": {"age": 90}}, "young": {"value": {"age": 20}}}
     assert answer_example(DOCUMENT, {"schema": schema, "examples": examples}) == '{"age":90}'
     assert json.loads(answer_example(DOCUMENT, {"schema": schema})) == {"age": 18}
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"^\d+\.\d{2}$",
+        r"^[A-Z]{3}$",
+        r"^(foo|bar)-[a-z0-9]+$",
+        r"^[^@]+@[^@]+\.[a-z]{2,}$",
+        r"^\w{2,}\s?$",
+        r"^ISO-\d{4}(-\d{2})?$",
+        r"x",
+    ],
+)
+def test_a_made_up_string_matches_its_pattern(pattern: str) -> None:
+    value = made_up_example({}, {"type": "string", "pattern": pattern})
+    assert isinstance(value, str) and re.search(pattern, value)
+
+
+def test_a_pattern_that_cannot_be_walked_leaves_the_made_up_string_as_it_was() -> None:
+    assert matching(r"(?=a)b") is None

@@ -271,14 +271,15 @@ def _fields_body(
     """Named values as a form, or as multipart with bytes as files."""
     if encoding == "form":
         return Body(urlencode(_form_fields(values), doseq=True).encode(), media_type)
-    files = {name: value for name, value in values.items() if isinstance(value, bytes)}
-    parts = httpx.Request(
-        "POST",
-        "/",
-        data=_form_fields({k: v for k, v in values.items() if k not in files}),
-        files={name: (name, value) for name, value in files.items()},
-    )
-    return Body(parts.read(), parts.headers["Content-Type"])
+    parts: list[tuple[str, tuple[str | None, bytes | str]]] = []
+    for name, value in values.items():
+        if isinstance(value, bytes):
+            parts.append((name, (name, value)))
+            continue
+        texts = _form_fields({name: value})[name]
+        parts += [(name, (None, text)) for text in ([texts] if isinstance(texts, str) else texts)]
+    request = httpx.Request("POST", "/", files=parts)
+    return Body(request.read(), request.headers["Content-Type"])
 
 
 def _no_answer(operation: str, exc: httpx.RequestError) -> TransportError:

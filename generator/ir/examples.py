@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.ir.nodes import Example, TypeRef
+from generator.ir.patterns import matching
 from generator.ir.types import enum_base, enum_members
 from generator.spec import pointer as jp
 from generator.spec.openapi import deref, ref_target
@@ -212,6 +213,9 @@ _FORMATS = {
 def _made_up_string(schema: dict[str, Any]) -> str:
     """A string of the schema's format, padded or cut to its lengths."""
     text = _FORMATS.get(str(schema.get("format")), "string")
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str) and not re.search(pattern, text):
+        text = matching(pattern) or text
     low = _int(schema, "minLength", 0)
     text += "x" * max(low - len(text), 0)
     return text[: max(_int(schema, "maxLength", len(text)), low)]
