@@ -343,3 +343,26 @@ def test_names_that_collide_across_spellings_are_told_apart_with_a_warning(
     assert [op.name for op in api.tags[0].operations] == ["list_items", "list_items_2"]
     assert [p.name for p in api.tags[2].operations[0].parameters] == ["id", "id_2"]
     assert [w.rule for w in api.warnings] == ["python-name"] * 3
+
+
+def test_read_only_and_write_only_properties_are_never_required(tmp_path: Path) -> None:
+    api = schema_spec(
+        tmp_path,
+        """\
+    Account:
+      type: object
+      required: [id, password, name]
+      properties:
+        id: {type: integer, readOnly: true}
+        password: {type: string, writeOnly: true}
+        name: {type: string}
+""",
+    )
+    (account,) = api.models
+    assert [(f.wire_name, f.required) for f in account.fields] == [
+        ("id", False),
+        ("password", False),
+        ("name", True),
+    ]
+    assert "read-only" in account.fields[0].description
+    assert "write-only" in account.fields[1].description

@@ -203,3 +203,12 @@ def test_diagnostics_point_at_files_and_lines() -> None:
     text = str(diagnostic)
     assert "update-stage.yaml:" in text
     assert "[extension-shape]" in text
+
+
+def test_webhooks_and_callbacks_are_a_warning_that_nothing_is_generated_for_them() -> None:
+    def with_both(document: dict[str, Any]) -> None:
+        document["openapi"] = "3.1.0"
+        document["webhooks"] = {"ping": {"post": {"responses": {"200": {"description": "ok"}}}}}
+        operation(document)["callbacks"] = {"done": {"{$request.body#/url}": {}}}
+
+    assert found(spec_with(with_both)) == [("warning", "unsupported")] * 2

@@ -259,13 +259,24 @@ def _model(
         scope.claim(name, prop, at)
         resolved = deref(document, raw)
         field_type = type_of(document, raw)
+        # A read-only property is not sent, and a write-only one not answered: one model serves
+        # both ways, so neither is required, and the description says which way it goes.
+        one_way = next((w for w in ("readOnly", "writeOnly") if resolved.get(w) is True), None)
+        field_description = str(resolved.get("description", ""))
+        if one_way:
+            only = (
+                "read-only: answers carry it"
+                if one_way == "readOnly"
+                else "write-only: requests carry it"
+            )
+            field_description = f"{field_description} ({only}.)".strip()
         fields.append(
             ModelField(
                 name=name,
                 wire_name=prop,
                 type=field_type,
-                required=prop in required,
-                description=str(resolved.get("description", "")),
+                required=prop in required and one_way is None,
+                description=field_description,
                 feature=feature_of(resolved.get("x-feature")),
                 example=example_of(
                     document, schemas, resolved, field_type, made_up=prop in required

@@ -522,7 +522,32 @@ SHAPED_NODE_RULES: dict[Place, tuple[NodeRule, ...]] = {
 OPENAPI_RULES: tuple[Rule, ...] = (path_parameters, unique_parameters, unique_tags)
 """Run on a document whose shape the OpenAPI schema accepts."""
 
+
+def unsupported_parts(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    """Webhooks and callbacks are requests the API's server sends, not ones a client makes:
+    nothing is generated for them (they stay in the shipped spec), which is said once each."""
+    if spec.document.get("webhooks"):
+        at = "/webhooks"
+        yield warning(
+            "unsupported",
+            "webhooks are kept in the shipped spec, but no code is generated for them",
+            spec.locate(at),
+            at,
+        )
+    for site in iter_operations(spec.document):
+        if site.operation.get("callbacks"):
+            at = jp.join(site.pointer, "callbacks")
+            yield warning(
+                "unsupported",
+                f"{site.method.upper()} {site.path}: its callbacks are kept in the shipped spec, "
+                "but no code is generated for them",
+                spec.locate(at),
+                at,
+            )
+
+
 RULES: tuple[Rule, ...] = (
+    unsupported_parts,
     operation_ids,
     operation_responses,
     operation_tags,
