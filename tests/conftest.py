@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+
+from generator.pipeline import generate
+from generator.write import write
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "openapi.yaml"
@@ -60,3 +67,16 @@ def generated_copy(tmp_path: Path) -> Path:
     copy = tmp_path / "generated"
     shutil.copytree(GENERATED, copy, ignore=shutil.ignore_patterns("__pycache__"))
     return copy
+
+
+@contextlib.contextmanager
+def generated_package(folder: Path, spec: str, package: str) -> Iterator[ModuleType]:
+    """``spec`` (the text of a root document) generated into ``folder``, and its ``package``
+    imported from there for the ``with`` block."""
+    (folder / "openapi.yaml").write_text(spec)
+    write(folder / "out", generate(folder / "openapi.yaml", [TEMPLATES]).files)
+    sys.path.insert(0, str(folder / "out"))
+    try:
+        yield importlib.import_module(package)
+    finally:
+        sys.path.remove(str(folder / "out"))

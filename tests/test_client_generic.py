@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
 from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
 
-from generator.pipeline import generate
-from generator.write import write
-from tests.conftest import TEMPLATES
+from tests.conftest import generated_package
 from tests.loopback import LoopbackServer, Recorder
 
 SHOP_SPEC = """\
@@ -51,14 +47,8 @@ components:
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    folder = tmp_path_factory.mktemp("shop")
-    (folder / "openapi.yaml").write_text(SHOP_SPEC)
-    write(folder / "out", generate(folder / "openapi.yaml", [TEMPLATES]).files)
-    sys.path.insert(0, str(folder / "out"))
-    try:
-        yield importlib.import_module("shop_api")
-    finally:
-        sys.path.remove(str(folder / "out"))
+    with generated_package(tmp_path_factory.mktemp("shop"), SHOP_SPEC, "shop_api") as package:
+        yield package
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import sys
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -13,9 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.pipeline import generate
-from generator.write import write
-from tests.conftest import TEMPLATES
+from tests.conftest import generated_package
 from tests.loopback import LoopbackServer
 
 MEDIA_SPEC = """\
@@ -109,14 +106,8 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\xff"
 
 @pytest.fixture(scope="module")
 def media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    folder = tmp_path_factory.mktemp("media")
-    (folder / "openapi.yaml").write_text(MEDIA_SPEC)
-    write(folder / "out", generate(folder / "openapi.yaml", [TEMPLATES]).files)
-    sys.path.insert(0, str(folder / "out"))
-    try:
-        yield importlib.import_module("media_api")
-    finally:
-        sys.path.remove(str(folder / "out"))
+    with generated_package(tmp_path_factory.mktemp("media"), MEDIA_SPEC, "media_api") as package:
+        yield package
 
 
 @pytest.fixture(scope="module")

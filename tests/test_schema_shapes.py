@@ -7,9 +7,7 @@ An ``allOf`` of objects is one class; an array, a union, a tuple, a constrained 
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -17,9 +15,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from generator.pipeline import generate
-from generator.write import write
-from tests.conftest import TEMPLATES
+from tests.conftest import generated_package
 from tests.loopback import LoopbackServer, Recorder
 
 SHAPES_SPEC = """\
@@ -155,14 +151,8 @@ BOOK = {
 
 @pytest.fixture(scope="module")
 def shapes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    folder = tmp_path_factory.mktemp("shapes")
-    (folder / "openapi.yaml").write_text(SHAPES_SPEC)
-    write(folder / "out", generate(folder / "openapi.yaml", [TEMPLATES]).files)
-    sys.path.insert(0, str(folder / "out"))
-    try:
-        yield importlib.import_module("shapes_api")
-    finally:
-        sys.path.remove(str(folder / "out"))
+    with generated_package(tmp_path_factory.mktemp("shapes"), SHAPES_SPEC, "shapes_api") as package:
+        yield package
 
 
 def read(shapes: ModuleType, name: str, answer: Any) -> Any:

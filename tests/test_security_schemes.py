@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import base64
-import importlib
-import sys
 from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
 
 from generator.ir import naming
-from generator.pipeline import generate
-from generator.write import write
-from tests.conftest import TEMPLATES
+from tests.conftest import generated_package
 from tests.loopback import LoopbackServer, Recorder
 
 SCHEMES = {
@@ -43,14 +39,8 @@ def _spec() -> str:
 
 @pytest.fixture(scope="module")
 def locks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    folder = tmp_path_factory.mktemp("locks")
-    (folder / "openapi.yaml").write_text(_spec())
-    write(folder / "out", generate(folder / "openapi.yaml", [TEMPLATES]).files)
-    sys.path.insert(0, str(folder / "out"))
-    try:
-        yield importlib.import_module("locks_api")
-    finally:
-        sys.path.remove(str(folder / "out"))
+    with generated_package(tmp_path_factory.mktemp("locks"), _spec(), "locks_api") as package:
+        yield package
 
 
 def test_each_scheme_sends_the_credentials_the_session_holds(locks: ModuleType) -> None:
