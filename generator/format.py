@@ -7,9 +7,12 @@ tests check that black leaves the generated tree, and fuzzed trees, unchanged.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import tempfile
+import unicodedata
+from collections import defaultdict
 from pathlib import Path
 
 from ruff.__main__ import find_ruff_bin
@@ -64,6 +67,7 @@ def format_tree(files: dict[str, str]) -> dict[str, str]:
         if done.returncode:
             message = done.stderr.strip() or "ruff format failed"
             raise TemplateBug(f"a rendered template is not valid Python: {message}")
+        _escape_ambiguous_characters(root)
         formatted = {
             path: _black_docstring_endings((root / path).read_text("utf-8")) for path in python
         }
@@ -73,6 +77,34 @@ def format_tree(files: dict[str, str]) -> dict[str, str]:
 # A docstring ending in an (escaped) quote: black puts a space before the closing quotes, ruff
 # takes it away. The generator only writes triple quotes to open and close docstrings.
 _DOCSTRING_ENDING_IN_QUOTE = re.compile(r'\\""""')
+
+
+def _escape_ambiguous_characters(root: Path) -> None:
+    """Spec text may hold characters a reader takes for others (an en dash for a hyphen, a
+    Cyrillic a for a Latin one), which linters refuse in strings, docstrings and comments (ruff's
+    RUF001-RUF003). Each one ruff finds in the tree below ``root`` is written as its ``\\N{NAME}``
+    escape: the same text at run time (in a regular expression too), plain ASCII in the file."""
+    done = subprocess.run(
+        [
+            *(find_ruff_bin(), "check", "--isolated", "--no-cache", "--exit-zero"),
+            *("--select=RUF001,RUF002,RUF003", "--output-format=json", "."),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    places: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for found in json.loads(done.stdout or "[]"):
+        places[found["filename"]].add((found["location"]["row"], found["location"]["column"]))
+    for filename, spots in places.items():
+        path = Path(filename)
+        lines = path.read_text("utf-8").split("\n")
+        for row, column in sorted(spots, reverse=True):
+            line = lines[row - 1]
+            char = line[column - 1]
+            lines[row - 1] = line[: column - 1] + f"\\N{{{unicodedata.name(char)}}}" + line[column:]
+        path.write_text("\n".join(lines), "utf-8")
 
 
 def _black_docstring_endings(text: str) -> str:

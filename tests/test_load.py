@@ -73,7 +73,7 @@ def test_locate_falls_back_to_the_nearest_ancestor() -> None:
 
 
 def test_keys_are_strings_as_written(tmp_path: Path) -> None:
-    root = write(tmp_path, {"openapi.yaml": "200: yes\non: 2020-01-01\nn: 0x10\n"})
+    root = write(tmp_path, {"openapi.yaml": "200: true\non: 2020-01-01\nn: 0x10\n"})
     assert load(root).document == {"200": True, "on": "2020-01-01", "n": 16}
 
 
@@ -230,3 +230,24 @@ def test_a_ref_inside_an_extension_is_left_alone_and_names_are_not_extensions(
     assert document["components"]["headers"]["x-trace"] == {"schema": {"type": "string"}}
     where = spec.locate("/paths/~1a/get/x-guide/extra/0")
     assert where is not None and (where.file.name, where.line) == ("a.yaml", 2)
+
+
+def test_scalars_are_read_as_yaml_1_2_core_schema_reads_them(tmp_path: Path) -> None:
+    (tmp_path / "openapi.yaml").write_text(
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n"
+        "x-probe: [18:00, NO, yes, 2024-01-31, 012, 0o17, 0x1F, 1.5e3, ~, true, False, 1_000]\n"
+    )
+    assert load(tmp_path / "openapi.yaml").document["x-probe"] == [
+        "18:00",
+        "NO",
+        "yes",
+        "2024-01-31",
+        12,
+        15,
+        31,
+        1500.0,
+        None,
+        True,
+        False,
+        "1_000",
+    ]

@@ -16,6 +16,8 @@ from generator.ir import naming
         ("ININ-ICWS-CSRF-Token", "inin_icws_csrf_token"),
         ("userID", "user_id"),
         ("HTTPServer2Go", "http_server_2_go"),
+        ("numAPIs", "num_apis"),
+        ("URLsForIDs", "urls_for_ids"),
         ("__type", "type"),
         ("class", "class_"),
         ("match", "match_"),
@@ -111,3 +113,25 @@ def test_an_operation_id_is_made_from_method_and_path(
     method: str, path: str, operation_id: str
 ) -> None:
     assert naming.operation_id(method, path) == operation_id
+
+
+def test_imports_and_all_lists_are_ordered_as_ruff_wants_them() -> None:
+    names = ["ApIs", "Api", "APIKey", "Item10", "Item2", "X_Y", "error_for"]
+    assert naming.import_order(names) == [
+        "X_Y",
+        "Api",
+        "APIKey",
+        "ApIs",
+        "Item2",
+        "Item10",
+        "error_for",
+    ]
+    assert naming.export_order(names) == [
+        "X_Y",
+        "APIKey",
+        "ApIs",
+        "Api",
+        "Item2",
+        "Item10",
+        "error_for",
+    ]

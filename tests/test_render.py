@@ -6,6 +6,7 @@ import ast
 import dataclasses
 import inspect
 import random
+import re
 import shutil
 import textwrap
 import tomllib
@@ -156,14 +157,16 @@ def test_docstrings_hold_any_text(text: str) -> None:
 
 
 def test_text_that_fits_is_wrapped_as_textwrap_would() -> None:
-    """The shortcut for text that fits on its line gives what textwrap gives, whatever the
-    whitespace (tabs and line breaks become spaces, Unicode spaces at the end go)."""
+    """The shortcut for text that fits on its line gives what textwrap gives, breaking at spaces
+    only (a URL stays whole), whatever the whitespace (tabs and line breaks become spaces,
+    Unicode spaces at the end go)."""
     pieces = [" ", "  ", "a", "word", "-", "\t", "\n", "\r", "\x0b", "\x0c", "\xa0", "\u2028", "é"]
     generator = random.Random(9)
     for _ in range(20_000):
         text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 30)))
         width = generator.randint(1, 40)
-        assert _wrap(text, width) == textwrap.wrap(text, width, break_long_words=False), text
+        expected = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+        assert _wrap(text, width) == expected, text
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -228,6 +231,18 @@ def test_python_is_formatted_in_blacks_style_and_nothing_else() -> None:
         "a.py": "x = 1\n",
         "a.md": "x  =  1\n",
     }
+
+
+def test_characters_linters_take_for_others_are_written_as_escapes_of_the_same_text() -> None:
+    source = '"""Pay\u2019s rate \u2013 per day."""\n\nRULE = r"^\u0430b+$"\nPLAIN = "caf\u00e9"\n'
+    formatted = format_tree({"m.py": source})["m.py"]
+    assert "\\N{RIGHT SINGLE QUOTATION MARK}" in formatted and "\\N{EN DASH}" in formatted
+    assert formatted.isascii() is False  # the accent, which no reader mistakes, stays as it is
+    before, after = {}, {}
+    exec(compile(source, "m.py", "exec"), before)
+    exec(compile(formatted, "m.py", "exec"), after)
+    assert (after["__doc__"], after["PLAIN"]) == (before["__doc__"], before["PLAIN"])
+    assert re.fullmatch(after["RULE"], "\u0430bb")
 
 
 def test_one_formatter_call_formats_every_python_file_of_the_tree() -> None:

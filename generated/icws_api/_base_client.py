@@ -268,16 +268,15 @@ def _form_fields(values: Mapping[str, Any]) -> dict[str, str | list[str]]:
 def _fields_body(
     values: Mapping[str, Any], encoding: Literal["form", "multipart"], media_type: str
 ) -> Body:
-    """Named values as a form, or as multipart with bytes as files."""
+    """Named values as a form, or as multipart with bytes as files (a list as one part each)."""
     if encoding == "form":
         return Body(urlencode(_form_fields(values), doseq=True).encode(), media_type)
     parts: list[tuple[str, tuple[str | None, bytes | str]]] = []
     for name, value in values.items():
-        if isinstance(value, bytes):
-            parts.append((name, (name, value)))
-            continue
-        texts = _form_fields({name: value})[name]
-        parts += [(name, (None, text)) for text in ([texts] if isinstance(texts, str) else texts)]
+        for item in value if isinstance(value, list) else [value]:
+            parts.append(
+                (name, (name, item) if isinstance(item, bytes) else (None, _wire_text(item)))
+            )
     request = httpx.Request("POST", "/", files=parts)
     return Body(request.read(), request.headers["Content-Type"])
 

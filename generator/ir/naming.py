@@ -15,7 +15,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_WORD = re.compile(r"[A-Z]{2,}s(?![a-z])|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+"""A word: an acronym's plural (``APIs``), an acronym before a word (``HTTP`` of
+``HTTPServer``), a capitalised or lower-case word, an acronym, or a number."""
 
 RESERVED_CLASS_NAMES = frozenset(
     {name for name in dir(builtins) if name[:1].isupper()}
@@ -157,13 +159,20 @@ def unique(names: Iterable[str]) -> list[str]:
 
 
 def export_order(names: Iterable[str]) -> list[str]:
-    """``names`` as ``__all__`` lists them: constants, then classes, then the rest; naturally."""
+    """``names`` as ``__all__`` lists them (ruff's RUF022): constants, then classes, then the
+    rest; naturally, upper case before lower."""
+    return sorted(names, key=lambda name: (_kind(name), _natural(name)))
 
-    def key(name: str) -> tuple[int, list[tuple[int, int | str]]]:
-        kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
-        natural = [
-            (1, int(part)) if part.isdigit() else (0, part) for part in re.split(r"(\d+)", name)
-        ]
-        return kind, natural
 
-    return sorted(names, key=key)
+def import_order(names: Iterable[str]) -> list[str]:
+    """``names`` as an import lists them (isort, as ruff's I001 checks it): constants, then
+    classes, then the rest; naturally, whatever the case."""
+    return sorted(names, key=lambda name: (_kind(name), _natural(name.lower()), _natural(name)))
+
+
+def _kind(name: str) -> int:
+    return 0 if name.isupper() else 1 if name[:1].isupper() else 2
+
+
+def _natural(name: str) -> list[tuple[int, int | str]]:
+    return [(1, int(part)) if part.isdigit() else (0, part) for part in re.split(r"(\d+)", name)]

@@ -539,13 +539,13 @@ class Tag:
         names = _typing_names(self.client_hints)
         if any(op.body and op.body.model for op in self.operations):
             names.add("overload")
-        return tuple(naming.export_order(names))
+        return tuple(naming.import_order(names))
 
     @functools.cached_property
     def client_pydantic_imports(self) -> tuple[str, ...]:
         """What its client module imports from ``pydantic``: what the types answers are read
         as name of it (``Field``, for rules on items)."""
-        return tuple(naming.export_order(_pydantic_names(a for _, _, a in self.results)))
+        return tuple(naming.import_order(_pydantic_names(a for _, _, a in self.results)))
 
     @functools.cached_property
     def base_client_imports(self) -> tuple[str, ...]:
@@ -556,7 +556,7 @@ class Tag:
             if op.operation_id in self._reading[1]
         }
         return tuple(
-            naming.export_order(
+            naming.import_order(
                 ["AsyncResource", "SyncResource"]
                 + (["Result"] if self.results else [])
                 + sorted(wire & set(WIRE_RESULTS.values()))
@@ -566,13 +566,13 @@ class Tag:
     @functools.cached_property
     def server_typing_imports(self) -> tuple[str, ...]:
         """What its server module imports from ``typing``."""
-        return tuple(naming.export_order(_typing_names(self.server_hints)))
+        return tuple(naming.import_order(_typing_names(self.server_hints)))
 
     @functools.cached_property
     def server_error_imports(self) -> tuple[str, ...]:
         """What its server module imports from the errors module: the errors its handlers
         answer with when nobody implemented them."""
-        return tuple(naming.export_order({op.not_implemented_error for op in self.operations}))
+        return tuple(naming.import_order({op.not_implemented_error for op in self.operations}))
 
 
 def _canonical_json(document: Any) -> bytes:
@@ -780,15 +780,15 @@ class Api:
             "abc": ("Mapping",) if constants else (),
             "enum": tuple(sorted({m.base for m in models if isinstance(m, EnumModel)})),
             "typing": tuple(
-                naming.export_order(
+                naming.import_order(
                     (used & _TYPING_NAMES)
                     | ({"ClassVar"} if constants else set())
                     | ({"TypeAlias"} if aliases else set())
                 )
             ),
             "pydantic": tuple(sorted(pydantic)),
-            "base": tuple(naming.export_order(base)),
-            "shared": tuple(naming.export_order(shared - {m.name for m in models})),
+            "base": tuple(naming.import_order(base)),
+            "shared": tuple(naming.import_order(shared - {m.name for m in models})),
         }
 
     def client_model_imports(self, tag: Tag) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -838,21 +838,21 @@ class Api:
     def testing_typing_imports(self) -> tuple[str, ...]:
         """What the testing module imports from ``typing``."""
         names = _typing_names(self.testing_hints) | {"Any", "TypeVar", "overload"}
-        return tuple(naming.export_order(names))
+        return tuple(naming.import_order(names))
 
     @functools.cached_property
     def testing_base_client_imports(self) -> tuple[str, ...]:
         """What the testing module imports from ``_base_client``: ``Result``, and the results
         of answers that are not JSON."""
         read_as = set(self._mock_reading[1].values())
-        return tuple(naming.export_order({"Result"} | (read_as & set(WIRE_RESULTS.values()))))
+        return tuple(naming.import_order({"Result"} | (read_as & set(WIRE_RESULTS.values()))))
 
     @functools.cached_property
     def testing_pydantic_imports(self) -> tuple[str, ...]:
         """What the testing module imports from ``pydantic``: ``ValidationError``, which a
         result of the wrong type raises, and what the types results are checked as name."""
         names = _pydantic_names(a for _, _, a in self.mock_results) | {"ValidationError"}
-        return tuple(naming.export_order(names))
+        return tuple(naming.import_order(names))
 
     @functools.cached_property
     def session_imports(self) -> dict[str, tuple[str, ...]]:
@@ -898,7 +898,7 @@ class Api:
         names = {"ClassVar"} | _typing_names(self.connect_hints)
         names |= {"TYPE_CHECKING"} if self.tags or self.connect_model_imports else set()
         names |= {"Self"} if self.session_create else set()
-        return tuple(naming.export_order(names))
+        return tuple(naming.import_order(names))
 
     def _grouped(self, names: Iterable[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """The models among ``names``, by the module of ``_models`` defining them, in the order
@@ -910,15 +910,15 @@ class Api:
             if module is not None:
                 modules.setdefault(module, []).append(name)
         return tuple(
-            (module, tuple(naming.export_order(modules[module])))
-            for module in naming.export_order(modules)
+            (module, tuple(naming.import_order(modules[module])))
+            for module in naming.import_order(modules)
         )
 
     @functools.cached_property
     def tags_by_module(self) -> tuple[Tag, ...]:
         """The tags in the order imports of their modules are sorted."""
         by_module = {tag.module: tag for tag in self.tags}
-        return tuple(by_module[module] for module in naming.export_order(by_module))
+        return tuple(by_module[module] for module in naming.import_order(by_module))
 
     @functools.cached_property
     def client_error_imports(self) -> tuple[str, ...]:
@@ -929,7 +929,7 @@ class Api:
         names = ["ApiException"] if self.session_delete else []
         if fail_over and fail_over.error_class:
             names.append(fail_over.error_class)
-        return tuple(naming.export_order(names))
+        return tuple(naming.import_order(names))
 
     @functools.cached_property
     def own_error_bodies(self) -> tuple[str, ...]:
@@ -942,7 +942,7 @@ class Api:
         names = ["ApiErrorBase", "ApiException", "Challenge", "ClientError"]
         names += ["FeatureNotSupportedError", "RequestTimeoutError", "TransportError"]
         names += ["describe_unexpected_body"] if self.error_text_field else []
-        return tuple(naming.export_order(names))
+        return tuple(naming.import_order(names))
 
     @functools.cached_property
     def errors_pydantic_imports(self) -> tuple[str, ...]:

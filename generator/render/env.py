@@ -40,6 +40,7 @@ def environment(template_dirs: Sequence[Path]) -> jinja2.Environment:
     env.filters["json"] = json.dumps
     env.filters["text"] = plain_text
     env.filters["export_order"] = naming.export_order
+    env.filters["import_order"] = naming.import_order
     return env
 
 
@@ -89,14 +90,14 @@ def docstring(text: str, indent: int = 0, hang: int = 0, width: int = LINE_LENGT
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """``textwrap.wrap(text, width, break_long_words=False)``, at once for text that fits as it
-    is (most descriptions): no longer than ``width``, no tab or line break (made spaces), and no
-    whitespace at the end (dropped)."""
+    """``textwrap.wrap(text, width)``, breaking only at spaces (a URL stays whole); at once for
+    text that fits as it is (most descriptions): no longer than ``width``, no tab or line break
+    (made spaces), and no whitespace at the end (dropped)."""
     if not text:
         return []
     if len(text) <= width and not text[-1].isspace() and not _TABS_AND_BREAKS.search(text):
         return [text]
-    return textwrap.wrap(text, width, break_long_words=False)
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 
 _TABS_AND_BREAKS = re.compile(r"[\t\n\x0b\x0c\r]")

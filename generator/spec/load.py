@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +33,13 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 
 class _Loader(YamlLoader):
-    """libyaml's loader, with each distinct scalar's tag resolved once (PyYAML resolves every
-    scalar afresh, in Python, by regular expressions)."""
+    """libyaml's loader reading YAML 1.2's core schema, as OpenAPI 3.1 asks (and 3.0 specs are
+    written for): ``18:00``, ``NO`` and ``2024-01-31`` are strings, ``012`` is twelve, where
+    PyYAML's YAML 1.1 makes them 1080, False, a date and ten. Each distinct scalar's tag is
+    resolved once (PyYAML resolves every scalar afresh, in Python, by regular expressions)."""
 
     _tags: ClassVar[dict[tuple[Any, ...], str]] = {}
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, re.Pattern[str]]]]] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         key = (kind, value, implicit)
@@ -44,6 +48,34 @@ class _Loader(YamlLoader):
             tag = self._tags[key] = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
         return tag
 
+
+_CORE_SCHEMA = {
+    "tag:yaml.org,2002:null": (r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+    "tag:yaml.org,2002:bool": (r"true|True|TRUE|false|False|FALSE", list("tTfF")),
+    "tag:yaml.org,2002:int": (r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", list("-+0123456789")),
+    "tag:yaml.org,2002:float": (
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+        list("-+0123456789."),
+    ),
+}
+"""YAML 1.2's core schema: each tag, the plain scalars it takes, and their first characters
+(the empty one: an empty scalar)."""
+
+for _tag, (_pattern, _first) in _CORE_SCHEMA.items():
+    _Loader.add_implicit_resolver(_tag, re.compile(f"^(?:{_pattern})$"), _first)
+_Loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+
+
+def _core_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """An integer of YAML 1.2's core schema: decimal (leading zeros too), ``0o`` or ``0x``."""
+    text = str(loader.construct_scalar(node))
+    if text[:2] in ("0o", "0x"):
+        return int(text, 0)
+    return int(text, 10)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _core_int)
 
 MAX_NODES = 1_000_000
 """Nodes one file may expand to (YAML aliases can multiply a small file)."""
