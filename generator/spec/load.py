@@ -39,7 +39,6 @@ class _Loader(YamlLoader):
     resolved once (PyYAML resolves every scalar afresh, in Python, by regular expressions)."""
 
     _tags: ClassVar[dict[tuple[Any, ...], str]] = {}
-    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, re.Pattern[str]]]]] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         key = (kind, value, implicit)
@@ -62,6 +61,7 @@ _CORE_SCHEMA = {
 """YAML 1.2's core schema: each tag, the plain scalars it takes, and their first characters
 (the empty one: an empty scalar)."""
 
+_Loader.yaml_implicit_resolvers = {}  # none of YAML 1.1's: the core schema's, and merge keys
 for _tag, (_pattern, _first) in _CORE_SCHEMA.items():
     _Loader.add_implicit_resolver(_tag, re.compile(f"^(?:{_pattern})$"), _first)
 _Loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
