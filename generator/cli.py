@@ -99,6 +99,8 @@ def _import_page(args: argparse.Namespace, spec: Path) -> int:
         print(f"{display_path(saved.file)}: {endpoint} written from {page.name}")
     if saved.line_added:
         print(f"{display_path(spec)}: its line added")
+    if saved.tag_declared:
+        print(f"{display_path(spec)}: its tag declared")
     else:
         print(f"{display_path(spec)}: has its line already")
     if saved.written:

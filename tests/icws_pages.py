@@ -8,6 +8,9 @@ from pathlib import Path
 from tests.conftest import ROOT, run_cli
 
 ICWS_DOCS = ROOT.parent / "shared" / "icws-docs"
+SPEC_BEFORE_IMPORT = Path(__file__).resolve().parent / "data" / "spec-before-import"
+"""The project's spec as it was before any page of ``shared/icws-docs`` was imported: where the
+tests of importing start from, however far ``spec/`` has grown."""
 
 
 def icws_pages() -> list[Path]:

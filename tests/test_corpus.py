@@ -1,7 +1,8 @@
 """Every spec of a corpus, ours and others', generates a package that passes every check.
 
-The corpus: ``icws`` (the project's own ``spec/openapi.yaml``), ``icws-every-page`` (a copy of it
-with every page of ``shared/icws-docs/`` imported by ``import-page``), ``synthetic-1000`` (1,000
+The corpus: ``icws`` (the project's own ``spec/openapi.yaml``), ``icws-every-page`` (a copy of it as
+it was before pages were imported, ``tests/data/spec-before-import``, with every page of
+``shared/icws-docs/`` imported by ``import-page``), ``synthetic-1000`` (1,000
 operations written by ``bench/synth.py`` at test time) and every folder of ``tests/specs/``, each
 holding one spec (``openapi.yaml`` or ``openapi.json``) and a ``SOURCE.md`` saying where it came
 from: a new folder is a new case. Each case is generated once per session into a temporary folder;
@@ -38,7 +39,7 @@ from generator.ir.nodes import Api, Operation, RequestBody
 from generator.spec.load import load
 from generator.spec.openapi import OperationSite, deref, iter_operations, parameters_of
 from tests.conftest import ROOT, SPEC, run_cli
-from tests.icws_pages import import_every_page
+from tests.icws_pages import SPEC_BEFORE_IMPORT, import_every_page
 
 SPECS = Path(__file__).resolve().parent / "specs"
 SPEC_NAMES = ("openapi.yaml", "openapi.json")
@@ -69,8 +70,9 @@ def _synthetic(scratch: Path) -> Path:
 
 
 def _icws_with_every_page(scratch: Path) -> Path:
-    """Our spec, copied into ``scratch``, with every shared ICWS page imported into it."""
-    shutil.copytree(SPEC.parent, scratch / "spec")
+    """Our spec as it was before any page was imported, copied into ``scratch``, with every
+    shared ICWS page imported into it."""
+    shutil.copytree(SPEC_BEFORE_IMPORT, scratch / "spec")
     import_every_page(scratch / "spec" / SPEC.name)
     return scratch / "spec" / SPEC.name
 

@@ -15,9 +15,9 @@ from generator.diagnostics import Severity, has_errors
 from generator.ir.build import build
 from generator.ir.nodes import Api, Operation
 from generator.spec.load import load
-from generator.tools.importer import Imported, dropped_names, import_page
+from generator.tools.importer import SHARED_ERRORS, Imported, dropped_names, import_page
 from tests.conftest import ROOT, run_cli, snapshot
-from tests.icws_pages import ICWS_DOCS, icws_pages, import_every_page
+from tests.icws_pages import ICWS_DOCS, SPEC_BEFORE_IMPORT, icws_pages, import_every_page
 
 SHARED = ROOT.parent / "shared"
 SEEDS = {
@@ -30,7 +30,7 @@ PAGES = icws_pages()
 
 @pytest.fixture
 def spec_copy(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "spec", tmp_path / "spec")
+    shutil.copytree(SPEC_BEFORE_IMPORT, tmp_path / "spec")
     return tmp_path / "spec"
 
 
@@ -250,7 +250,10 @@ def test_every_shared_page_imports(page: Path) -> None:
         k: (v.get("type") or "const", k in body.get("required", []))
         for k, v in body.get("properties", {}).items()
     } == properties
-    assert sorted(operation["responses"]) == statuses
+    listed = {s: r for s, r in operation["responses"].items() if set(r) != {"$ref"}}
+    assert sorted(listed) == statuses
+    stand_ins = set(operation["responses"]) - set(listed)
+    assert stand_ins == set(SHARED_ERRORS) - set(statuses), "every shared error, once"
     assert {d.severity for d in imported.diagnostics if d.rule == "page-cut"} == {Severity.WARNING}
     assert "import-name" not in {d.rule for d in imported.diagnostics}
 
@@ -490,7 +493,7 @@ def test_a_table_without_a_representation_name_is_an_untitled_body() -> None:
 
 def test_a_page_cut_before_its_responses_says_so_in_a_default_response() -> None:
     imported = import_page(ICWS_DOCS / "POST_icws-sessionId-dialer-log-in.txt", {})
-    assert list(imported.document["post"]["responses"]) == ["default"]
+    assert list(imported.document["post"]["responses"]) == ["default", *SHARED_ERRORS]
     assert "import-responses" in {d.rule for d in imported.diagnostics}
     assert not has_errors(imported.diagnostics)
 
@@ -518,3 +521,14 @@ def test_a_path_item_file_that_is_not_yaml_is_reported_not_a_traceback(spec_copy
     assert result.returncode == 1
     assert "session.yaml: cannot read it" in result.stderr and "Traceback" not in result.stderr
     assert session.read_text() == "delete: [unclosed\n"
+
+
+def test_a_new_tag_is_declared_in_the_root_document_once(spec_copy: Path) -> None:
+    page = ICWS_DOCS / "GET_icws-sessionId-activations-users.txt"
+    first = import_into(spec_copy, page)
+    assert first.returncode == 0, first.stderr
+    assert "its tag declared" in first.stdout
+    tags = yaml.safe_load((spec_copy / "openapi.yaml").read_text())["tags"]
+    assert [t["name"] for t in tags].count("activations") == 1
+    validated = run_cli("validate", "--spec", str(spec_copy / "openapi.yaml"))
+    assert "tag-declared" not in validated.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -47,9 +48,9 @@ def valid_credentials(ctx: RequestContext) -> bool:
 @pytest.fixture(scope="module")
 def url() -> Iterator[str]:
     mocks = Mocks()
-    app = create_app(
-        dialer=mocks.dialer, connection=mocks.connection, authenticate=valid_credentials
-    )
+    # Every tag's mock (the fields the mocks make themselves), whatever tags the spec has.
+    tags = {f.name: getattr(mocks, f.name) for f in dataclasses.fields(mocks) if not f.init}
+    app = create_app(**tags, authenticate=valid_credentials)
     with LoopbackServer(app) as running:
         yield running.url
 

@@ -17,7 +17,7 @@ from icws_api.models import (
     SingleSignOnTokenConnectionRequestSettings,
 )
 from icws_api.server import RequestContext
-from icws_api.testing import MockConnection, Mocks, create_mock_app
+from icws_api.testing import FEATURES, MockConnection, Mocks, create_mock_app
 
 from tests.loopback import LoopbackServer
 
@@ -45,7 +45,7 @@ def test_connect_call_log_out_and_the_dead_session(fake: tuple[str, Mocks]) -> N
             and mocks.sessions.live[0].values["session_id"] == session.session_id
         )
         assert session.cookies == mocks.sessions.live[0].cookies
-        assert client.features == {"connection": 1, "dialer": 7}
+        assert client.features == FEATURES
         client.dialer.update_stage(new_stage_id=3, campaign_id="c1")
         client.dialer.mark_call_for_finishing(call_id="c", campaign_id="k")
         client.dialer.set_agent_type(agent_type=AgentType.FINISHING, campaign_ids=["k"])
@@ -156,7 +156,7 @@ def test_feature_negotiation_refuses_calls_the_server_is_too_old_for(
     url, mocks = fake
     mocks.features["dialer"] = 4
     with Client.connect(url, **LOGIN) as client:
-        assert client.features == {"connection": 1, "dialer": 4}
+        assert client.features == {**FEATURES, "dialer": 4}
         for call in (
             lambda: client.dialer.update_stage(new_stage_id=1, campaign_id="c"),
             lambda: client.dialer.mark_call_for_finishing(call_id="c", campaign_id="k"),
@@ -172,11 +172,10 @@ def test_the_features_endpoints(fake: tuple[str, Mocks]) -> None:
     url, _ = fake
     with Client(url) as client:
         listing = client.connection.get_features()
-        assert {(f.feature_id, f.version) for f in listing.feature_info_list} == {
-            ("connection", 1),
-            ("dialer", 7),
-        }
-        assert client.connection.get_feature(feature_id="dialer").version == 7
+        assert {(f.feature_id, f.version) for f in listing.feature_info_list} == set(
+            FEATURES.items()
+        )
+        assert client.connection.get_feature(feature_id="dialer").version == FEATURES["dialer"]
         with pytest.raises(Exception) as caught:
             client.connection.get_feature(feature_id="nope")
         assert type(caught.value).__name__ == "NotFoundError"

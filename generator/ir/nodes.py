@@ -393,7 +393,8 @@ class Operation:
         """Classes the example's Python arguments name."""
         code = " ".join(python for _, python in self.example_arguments)
         code += f" {self.example_body_python}" if self.example_body_python else ""
-        return tuple(sorted(set(re.findall(r"\b([A-Z]\w*)[.(]", code))))
+        names = re.findall(r"\b([A-Z]\w*)[.(]", _STRING.sub("''", code))
+        return tuple(naming.import_order(set(names)))
 
     @functools.cached_property
     def checked_credentials(self) -> tuple[Credential, ...]:

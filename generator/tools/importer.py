@@ -22,7 +22,7 @@ import yaml
 from generator.config import ANNOTATIONS
 from generator.diagnostics import Diagnostic, Location, display_path, error, warning
 from generator.ir import naming
-from generator.tools.scaffold import add_path_line, relative
+from generator.tools.scaffold import add_path_line, declare_tag, relative
 
 METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS")
 SCALARS: dict[str, dict[str, Any]] = {
@@ -47,6 +47,15 @@ ENUM_VALUE = re.compile(r"^-?\d+$")
 NESTED_KEY = re.compile(r"^(?P<representation>.*)/(?P<first>\d+)-(?P<last>\d+)$")
 IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
 SHARED = "../../components"
+SHARED_ERRORS = {
+    "400": "BadRequest",
+    "401": "Unauthorized",
+    "403": "Forbidden",
+    "404": "NotFound",
+    "410": "Gone",
+    "500": "InternalServerError",
+}
+"""The root's shared error responses, by status (``spec/components/responses.yaml``)."""
 """Where the shared components are from a file under ``paths/<tag>/`` (rebased on saving)."""
 IMPORTED_MARK = "# Imported from "
 CUT_BEFORE_RESPONSES = "Unknown: the page was cut before its responses."
@@ -172,6 +181,22 @@ class _Reader:
                 "page-cut",
                 "the page ends early (it was cut when collected); what was read is used",
             )
+            # Decision: every ICWS call may answer the shared errors (shared/icws-docs/NOTES.md,
+            # "Errors"), and a server answers 400, 401 and 500 of its own; a page cut before it
+            # lists them all gets the shared responses it did not list, so that the spec
+            # documents every status a server sends.
+            missing = [s for s in SHARED_ERRORS if s not in operation["responses"]]
+            for status in missing:
+                operation["responses"][status] = {
+                    "$ref": f"{SHARED}/responses.yaml#/{SHARED_ERRORS[status]}"
+                }
+            if missing:
+                self._warning(
+                    last,
+                    "import-responses",
+                    "the page ends before all its error responses; the shared ones every ICWS "
+                    f"call may answer stand in for those it did not list ({', '.join(missing)})",
+                )
         item: dict[str, Any] = {}
         if path_parameters:
             item["parameters"] = path_parameters
@@ -466,17 +491,9 @@ class _Reader:
 
     def _shared(self, status: str, response: dict[str, Any], body: str | None) -> dict[str, Any]:
         """An error response as a reference to the shared one (its wording kept where it differs)."""
-        shared = {
-            "400": "BadRequest",
-            "401": "Unauthorized",
-            "403": "Forbidden",
-            "404": "NotFound",
-            "410": "Gone",
-            "500": "InternalServerError",
-        }
-        if body == "error" and status in shared:
+        if body == "error" and status in SHARED_ERRORS:
             return {
-                "$ref": f"{SHARED}/responses.yaml#/{shared[status]}",
+                "$ref": f"{SHARED}/responses.yaml#/{SHARED_ERRORS[status]}",
                 "description": response["description"],
             }
         return response
@@ -603,6 +620,8 @@ class Saved:
     written: bool
     line_added: bool
     diagnostics: list[Diagnostic]
+    tag_declared: bool = False
+    """Whether the operation's tag was new, and added to the root document's ``tags``."""
 
 
 def save(imported: Imported, page: Path, root: Path, out: Path | None, force: bool) -> Saved:
@@ -630,9 +649,11 @@ def save(imported: Imported, page: Path, root: Path, out: Path | None, force: bo
             )
         if file.is_file():
             problems = _merge(imported, page, file, root, force)
-            return Saved(file, not problems, False, problems)
+            return Saved(
+                file, not problems, False, problems, not problems and _declare(imported, root)
+            )
         _write(imported, page, file, root)
-        return Saved(file, True, False, [])
+        return Saved(file, True, False, [], _declare(imported, root))
     owners = {f.resolve(): path for path, f in files.items() if f is not None}
     if out is not None:
         if out.resolve() in owners:
@@ -645,7 +666,12 @@ def save(imported: Imported, page: Path, root: Path, out: Path | None, force: bo
     file = out or _free_file(root, imported, set(owners))
     _write(imported, page, file, root)
     add_path_line(root, imported.path, file)
-    return Saved(file, True, True, [])
+    return Saved(file, True, True, [], _declare(imported, root))
+
+
+def _declare(imported: Imported, root: Path) -> bool:
+    """Declare the imported operation's tag in the root document, if it is new there."""
+    return declare_tag(root, imported.document[imported.method]["tags"][0])
 
 
 def _path_item_files(root: Path) -> dict[str, Path | None]:

@@ -69,6 +69,7 @@ def scaffold(root: Path, endpoint: NewEndpoint, templates: Sequence[Path]) -> Pa
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text_out, "utf-8")
     add_path_line(root, endpoint.path, target)
+    declare_tag(root, endpoint.tag)
     return target
 
 
@@ -133,6 +134,17 @@ def _ref_from(entry: Any, key: str, kind: str, root: Path, target: Path) -> str:
     return f"{relative(root, target.parent)}#/components/{kind}/{key}"
 
 
+def declare_tag(root: Path, tag: str) -> bool:
+    """Add ``tag`` to the root document's ``tags`` list unless it is there; whether it was
+    added. The root's text is kept as written (comments too), the entry appended to the list."""
+    text = root.read_text("utf-8")
+    declared = (yaml.safe_load(text) or {}).get("tags") or []
+    if any(isinstance(entry, dict) and entry.get("name") == tag for entry in declared):
+        return False
+    root.write_text(_with_block_line(text, "tags", f"  - name: {json.dumps(tag)}"), "utf-8")
+    return True
+
+
 def relative(path: Path, start: Path) -> str:
     """``path`` relative to the folder ``start``, with forward slashes (as ``$ref`` writes it)."""
     return Path(os.path.relpath(path, start)).as_posix()
@@ -141,19 +153,20 @@ def relative(path: Path, start: Path) -> str:
 def _with_path_line(text: str, path: str, file: str) -> str:
     """``text`` with one line for the endpoint appended to its ``paths`` block."""
     key = path if yaml.safe_load(f"{path}: x") == {path: "x"} else json.dumps(path)
-    line = f"  {key}: {{$ref: {file}}}"
+    return _with_block_line(text, "paths", f"  {key}: {{$ref: {file}}}")
+
+
+def _with_block_line(text: str, block: str, line: str) -> str:
+    """``text`` with ``line`` appended to its top-level ``block`` (made if missing)."""
     lines = text.splitlines()
+    empty = r"\s*(\{\s*\}|\[\s*\])?\s*(#.*)?$"
     start = next(
-        (
-            i
-            for i, text_line in enumerate(lines)
-            if re.match(r"^paths:\s*(\{\s*\})?\s*(#.*)?$", text_line)
-        ),
+        (i for i, text_line in enumerate(lines) if re.match(f"^{block}:{empty}", text_line)),
         None,
     )
     if start is None:
-        return text.rstrip("\n") + f"\npaths:\n{line}\n"
-    lines[start] = "paths:"
+        return text.rstrip("\n") + f"\n{block}:\n{line}\n"
+    lines[start] = f"{block}:"
     end = start
     for index in range(start + 1, len(lines)):
         if lines[index].startswith((" ", "\t")):
