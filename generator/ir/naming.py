@@ -201,3 +201,19 @@ def item_class(alias: str) -> str:
 def numbered(name: str, count: int) -> str:
     """``name`` told apart from a class that has it already: ``AddPetBody2``."""
     return f"{name}{count}"
+
+
+def import_order(names: Iterable[str]) -> list[str]:
+    """``names`` as ruff's isort orders the names one ``from ... import`` takes: constants, then
+    classes, then the rest; naturally, case aside (``Tracking`` before ``TrackParcel``), unlike
+    ``__all__`` (:func:`export_order`)."""
+
+    def key(name: str) -> tuple[int, list[tuple[int, int | str]], str]:
+        kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+        natural = [
+            (1, int(part)) if part.isdigit() else (0, part)
+            for part in re.split(r"(\d+)", name.lower())
+        ]
+        return kind, natural, name
+
+    return sorted(names, key=key)

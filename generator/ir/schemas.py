@@ -6,10 +6,10 @@ spec writes one (:mod:`generator.ir.inline`). Each becomes one model
 (:func:`generator.ir.shapes.model_kind`): an enumeration, a class, or a type alias; two schemas
 that would share a name are reported, a name given for an untitled one that another class had is
 warned of. A class that is an option of discriminated unions only has its discriminator field
-typed by the values it goes by there, so that pydantic tells the options apart. Models come out in the
-order the models module defines them in: a type alias after the models it names (its value is
-computed when the module is imported), a class after those of its fields where no cycle stops it
-(a class's annotations are read only when it is first used).
+typed by the values it goes by there, so that pydantic tells the options apart. Models come out
+in the order the models module defines them in: a type alias after the models it names (its
+value is computed when the module is imported), a class after those of its fields where no cycle
+stops it (a class's annotations are read only when it is first used).
 
 An ``allOf`` of objects is one class with the properties and ``required`` of every part, in
 order, rather than a subclass of the part that is a ``$ref``: several parts can be ``$ref``s, and a
@@ -182,8 +182,8 @@ def _named_in(document: dict[str, Any], raw: Any, depth: int) -> Iterator[str]:
             yield name
         elif depth < 32:
             yield from _named_in(document, deref(document, raw), depth + 1)
-    elif inline_class_name(document, raw) is not None:
-        yield str(inline_class_name(document, raw))
+    elif (inline := inline_class_name(document, raw)) is not None:
+        yield inline
     elif isinstance(raw, dict):
         for _, schema in subschemas(raw):
             yield from _named_in(document, schema, depth + 1)
