@@ -56,6 +56,14 @@ paths:
         "200":
           description: A pet.
           content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}
+  /stickers/first:
+    get:
+      operationId: firstSticker
+      tags: [books]
+      responses:
+        "200":
+          description: A sticker, wherever it came from.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Sticker'}}}
 components:
   schemas:
     Resource:
@@ -130,6 +138,17 @@ components:
         mapping: {card: '#/components/schemas/Card', voucher: '#/components/schemas/Voucher'}
     Amount:
       oneOf: [{type: integer, minimum: 0}, {type: string}]
+    Sticker:
+      type: object
+      required: [kind, size]
+      properties: {kind: {type: string}, size: {type: integer}}
+    Mug:
+      type: object
+      required: [kind, volume]
+      properties: {kind: {type: string}, volume: {type: integer}}
+    Gift:
+      oneOf: [{$ref: '#/components/schemas/Sticker'}, {$ref: '#/components/schemas/Mug'}]
+      discriminator: {propertyName: kind}
     Node:
       type: object
       required: [name]
@@ -198,11 +217,21 @@ def test_a_discriminated_union_reads_the_member_its_property_names(shapes: Modul
         read(shapes, "Pet", {"petType": "cow", "purrs": True})
 
 
-def test_a_discriminator_pydantic_cannot_use_leaves_a_plain_union(shapes: ModuleType) -> None:
+def test_options_whose_property_is_any_string_go_by_their_mapping_keys(shapes: ModuleType) -> None:
     voucher = read(shapes, "Payment", {"method": "voucher", "code": "V1"})
     card = read(shapes, "Payment", {"method": "card", "token": "t"})
     assert (type(voucher), type(card)) == (shapes.models.Voucher, shapes.models.Card)
     assert dumped(shapes, "Payment", voucher) == {"method": "voucher", "code": "V1"}
+    assert shapes.models.Card(token="t").method == "card"
+    with pytest.raises(ValidationError, match="method"):
+        read(shapes, "Payment", {"method": "card", "code": "V1"})
+
+
+def test_an_option_used_elsewhere_keeps_its_property_and_a_plain_union(shapes: ModuleType) -> None:
+    sticker = shapes.models.Sticker.model_validate_json('{"kind": "anything", "size": 2}')
+    assert sticker.kind == "anything"
+    gift = read(shapes, "Gift", {"kind": "Sticker", "size": 2})
+    assert type(gift) is shapes.models.Sticker
 
 
 def test_a_union_of_scalars_keeps_each_members_rules(shapes: ModuleType) -> None:

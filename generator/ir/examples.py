@@ -39,7 +39,10 @@ def example_of(
 
 
 def python_example(named: Mapping[str, dict[str, Any]], type_ref: TypeRef, value: Any) -> str:
-    """``value`` as a Python expression of the type a caller passes (an enumeration's member)."""
+    """``value`` as a Python expression of the type a caller passes (an enumeration's member,
+    bytes for binary data)."""
+    if type_ref.plain == "bytes" and isinstance(value, str):
+        return repr(value.encode())
     schema = named.get(type_ref.plain)
     if schema is not None and enum_base(schema) is not None:
         member = next((m for m in enum_members(schema) if m.value == repr(value)), None)

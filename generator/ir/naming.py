@@ -176,3 +176,37 @@ def _kind(name: str) -> int:
 
 def _natural(name: str) -> list[tuple[int, int | str]]:
     return [(1, int(part)) if part.isdigit() else (0, part) for part in re.split(r"(\d+)", name)]
+
+
+def body_class(operation_id: str) -> str:
+    """The class of an operation's untitled inline request body: ``addPet`` → ``AddPetBody``."""
+    return pascal(f"{operation_id} Body")
+
+
+def response_class(operation_id: str, status: str | None) -> str:
+    """The class of an operation's untitled inline response body: ``getPet`` → ``GetPetResponse``;
+    with the status where the operation has several: ``GetPetResponse404``."""
+    return pascal(f"{operation_id} Response {status or ''}")
+
+
+def property_class(model: str, prop: str) -> str:
+    """The class of a model's untitled inline property (or of its items, or its values):
+    ``Metrics.thisWeek`` → ``MetricsThisWeek``."""
+    return pascal(f"{model} {prop}")
+
+
+def option_class(name: str, index: int) -> str:
+    """The class of the ``index``-th (from 0) untitled inline option of a union that would be
+    called ``name``: ``PetOption1``."""
+    return pascal(f"{name} Option {index + 1}")
+
+
+def item_class(alias: str) -> str:
+    """The class of the untitled inline items (or values) of a named array (or map):
+    ``Books`` → ``BooksItem``."""
+    return pascal(f"{alias} Item")
+
+
+def numbered(name: str, count: int) -> str:
+    """``name`` told apart from a class that has it already: ``AddPetBody2``."""
+    return f"{name}{count}"

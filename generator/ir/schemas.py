@@ -1,12 +1,15 @@
 """Pass 1: every named schema of the spec, and its model.
 
-A named schema is an entry of ``components/schemas`` (or of a component's ``$defs``) or a titled
-inline object or enumeration (:func:`generator.ir.types.is_titled_model`), wherever the spec
-writes one. Each becomes one model (:func:`generator.ir.types.model_kind`): an enumeration, a
-class, or a type alias; two schemas that would share a name are reported. Models come out in the
-order the models module defines them in: a type alias after the models it names (its value is
-computed when the module is imported), a class after those of its fields where no cycle stops it
-(a class's annotations are read only when it is first used).
+A named schema is an entry of ``components/schemas`` (or of a component's ``$defs``), a titled
+inline object or enumeration, or an untitled inline object the generator names, wherever the
+spec writes one (:mod:`generator.ir.inline`). Each becomes one model
+(:func:`generator.ir.shapes.model_kind`): an enumeration, a class, or a type alias; two schemas
+that would share a name are reported, a name given for an untitled one that another class had is
+warned of. A class that is an option of discriminated unions only has its discriminator field
+typed by the values it goes by there, so that pydantic tells the options apart. Models come out
+in the order the models module defines them in: a type alias after the models it names (its
+value is computed when the module is imported), a class after those of its fields where no cycle
+stops it (a class's annotations are read only when it is first used).
 
 An ``allOf`` of objects is one class with the properties and ``required`` of every part, in
 order, rather than a subclass of the part that is a ``$ref``: several parts can be ``$ref``s, and a
@@ -20,28 +23,24 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.diagnostics import Diagnostic, error
+from generator.diagnostics import Diagnostic, error, warning
 from generator.ir import naming
 from generator.ir.examples import example_of
+from generator.ir.inline import named_schemas
 from generator.ir.nodes import EnumModel, Feature, ModelField, ObjectModel
 from generator.ir.scopes import Scope
-from generator.ir.types import (
+from generator.ir.shapes import (
     COMPONENT_SCHEMAS,
-    DEFINITIONS,
-    alias_type,
-    class_name_of,
     enum_base,
-    enum_members,
-    is_titled_model,
     merged_object,
     model_kind,
-    object_parts,
+    property_sites,
     subschemas,
-    type_of,
 )
+from generator.ir.types import alias_type, class_name_of, enum_members, inline_class_name, type_of
 from generator.spec import pointer as jp
 from generator.spec.load import LoadedSpec
-from generator.spec.openapi import deref, iter_schema_sites, ref_target
+from generator.spec.openapi import deref, ref_target
 
 Model = EnumModel | ObjectModel
 
@@ -54,6 +53,8 @@ class NamedSchema:
     """The component's key, or the inline schema's title."""
     pointer: str
     schema: dict[str, Any]
+    untitled: bool = False
+    """An untitled inline object, named where it is written (:mod:`generator.ir.inline`)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Schemas:
             entry.wire_name: entry.schema
             for entry in self.named.values()
             if not entry.pointer.startswith(COMPONENT_SCHEMAS + "/")
+            and not entry.untitled
             and entry.wire_name not in listed
         }
 
@@ -130,67 +132,31 @@ def register(spec: LoadedSpec) -> tuple[Schemas, list[Diagnostic]]:
 
 
 def _named_schemas(spec: LoadedSpec, problems: list[Diagnostic]) -> dict[str, NamedSchema]:
-    document = spec.document
     classes = Scope("two schemas share a class name", spec, problems)
     named: dict[str, NamedSchema] = {}
-
-    def add(wire_name: str, pointer: str, schema: Any) -> None:
-        name = naming.pascal(wire_name)
-        if not classes.claim(name, wire_name, pointer):
-            return
+    for site in named_schemas(spec.document).sites:
+        name, pointer = site.name, site.pointer
+        if name != site.wanted:
+            message = (
+                f"an inline schema would be {site.wanted!r}, another class's name: it is {name!r}"
+            )
+            problems.append(warning("python-name", message, spec.locate(pointer), pointer))
+        if not classes.claim(name, site.wire_name, pointer):
+            continue
         known = named.get(name)
-        if known is not None:
-            if known.schema != schema:
-                problems.append(
-                    error(
-                        "python-name",
-                        f"two different schemas are named {wire_name!r} (the other at "
-                        f"{spec.locate(known.pointer)})",
-                        spec.locate(pointer),
-                        pointer,
-                    )
+        if known is None:
+            named[name] = NamedSchema(name, site.wire_name, pointer, site.schema, site.untitled)
+        elif known.schema != site.schema:
+            problems.append(
+                error(
+                    "python-name",
+                    f"two different schemas are named {site.wire_name!r} (the other at "
+                    f"{spec.locate(known.pointer)})",
+                    spec.locate(pointer),
+                    pointer,
                 )
-            return
-        entry = NamedSchema(name, wire_name, pointer, schema if isinstance(schema, dict) else {})
-        named[name] = entry
-        kind = model_kind(document, entry.schema)
-        if kind == "class":
-            for _, raw, at in _property_sites(document, entry):
-                inline(raw, at)
-        elif kind == "alias":
-            for path, raw in subschemas(entry.schema):
-                inline(raw, jp.join(pointer, *path))
-
-    def inline(raw: Any, pointer: str) -> None:
-        if not isinstance(raw, dict) or ref_target(raw) is not None:
-            return  # a component is registered as one; another target, at its own site
-        if is_titled_model(raw):
-            add(raw["title"], pointer, raw)
-            return
-        for path, schema in subschemas(raw):
-            inline(schema, jp.join(pointer, *path))
-
-    for pointer, schema in iter_schema_sites(document):
-        if jp.parent(pointer) == COMPONENT_SCHEMAS:
-            add(jp.split(pointer)[-1], pointer, schema)
-            for keyword in DEFINITIONS:
-                definitions = schema.get(keyword) if isinstance(schema, dict) else None
-                for key, definition in (definitions or {}).items():
-                    add(key, jp.join(pointer, keyword, key), definition)
-        else:
-            inline(schema, pointer)
+            )
     return named
-
-
-def _property_sites(document: dict[str, Any], entry: NamedSchema) -> list[tuple[str, Any, str]]:
-    """The properties of a class, each with where it is written: (name, schema, pointer), those
-    of every part of an ``allOf`` merged (:func:`generator.ir.types.merged_object`)."""
-    sites: dict[str, tuple[str, Any, str]] = {}
-    for part, at in object_parts(document, entry.schema, entry.pointer) or []:
-        properties = part.get("properties")
-        for prop, raw in properties.items() if isinstance(properties, dict) else []:
-            sites[prop] = (prop, raw, jp.join(at, "properties", prop))
-    return list(sites.values())
 
 
 def _dependencies(spec: LoadedSpec, entry: NamedSchema) -> Iterator[str]:
@@ -199,7 +165,7 @@ def _dependencies(spec: LoadedSpec, entry: NamedSchema) -> Iterator[str]:
     document = spec.document
     kind = model_kind(document, entry.schema)
     if kind == "class":
-        for _, raw, _ in _property_sites(document, entry):
+        for _, raw, _ in property_sites(document, entry.schema, entry.pointer):
             yield from _named_in(document, raw, 0)
     elif kind == "alias" and ref_target(entry.schema) is not None:
         yield from _named_in(document, {"$ref": entry.schema["$ref"]}, 0)
@@ -216,8 +182,8 @@ def _named_in(document: dict[str, Any], raw: Any, depth: int) -> Iterator[str]:
             yield name
         elif depth < 32:
             yield from _named_in(document, deref(document, raw), depth + 1)
-    elif is_titled_model(raw):
-        yield naming.pascal(raw["title"])
+    elif (inline := inline_class_name(document, raw)) is not None:
+        yield inline
     elif isinstance(raw, dict):
         for _, schema in subschemas(raw):
             yield from _named_in(document, schema, depth + 1)
@@ -254,10 +220,14 @@ def _model(
     required = set(merged.get("required") or [])
     scope = Scope(f"two properties of {entry.wire_name!r} share a field name", spec, problems)
     fields = []
-    for prop, raw, at in _property_sites(document, entry):
+    tag = named_schemas(document).tags.get(pointer)
+    for prop, raw, at in property_sites(document, entry.schema, entry.pointer):
         name = naming.field(prop)
         scope.claim(name, prop, at)
         resolved = deref(document, raw)
+        if tag is not None and tag[0] == prop:
+            raw = resolved = _tagged(resolved, tag[1])
+            required.add(prop)
         field_type = type_of(document, raw)
         # A read-only property is not sent, and a write-only one not answered: one model serves
         # both ways, so neither is required, and the description says which way it goes.
@@ -292,6 +262,13 @@ def _model(
         fields=tuple(fields),
         extra="forbid" if additional is False else "allow" if additional else "ignore",
     )
+
+
+def _tagged(schema: dict[str, Any], values: tuple[Any, ...]) -> dict[str, Any]:
+    """A discriminator property typed by the values its class goes by in the unions it is an
+    option of (:attr:`generator.ir.inline.NamedSchemas.tags`): one is a ``const``."""
+    kept = {k: v for k, v in schema.items() if k in ("description", "readOnly", "writeOnly")}
+    return {**kept, **({"const": values[0]} if len(values) == 1 else {"enum": list(values)})}
 
 
 def feature_of(raw: Any) -> Feature | None:

@@ -1,9 +1,11 @@
 """Python types of JSON schemas: a function of the document and the schema, nothing else.
 
-A ``$ref`` to ``components/schemas`` (or to a component's ``$defs``) and a titled inline object or
-enumeration name a generated model (:func:`class_name_of`): a class for an object or an
-enumeration, a type alias for anything else (:func:`model_kind`); every other schema maps to a
-built-in type with its rules.
+A ``$ref`` to ``components/schemas`` (or to a component's ``$defs``), a titled inline object or
+enumeration, and an untitled inline object with properties (:func:`inline_class_name`) name a
+generated model: a class for an object or an enumeration, a type alias for anything else
+(:func:`generator.ir.shapes.model_kind`); every other schema maps to a built-in type with its
+rules. A ``oneOf``/``anyOf`` with a ``discriminator`` is a union pydantic tells apart by that
+property, where it can (else a plain union).
 """
 
 from __future__ import annotations
@@ -13,19 +15,21 @@ import json
 from typing import Any
 
 from generator.ir import naming
+from generator.ir.inline import named_schemas
 from generator.ir.nodes import Constraint, EnumMember, TypeRef
+from generator.ir.shapes import (
+    DEFINITIONS,
+    constraining_parts,
+    is_titled_model,
+    merged_object,
+    model_kind,
+    single_value,
+)
+from generator.ir.shapes import enum_base as enum_base  # what examples.py imports from here
 from generator.spec import pointer as jp
 from generator.spec.openapi import deref, ref_target
 
 INT_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
-COMPONENT_SCHEMAS = "/components/schemas"
-DEFINITIONS = ("$defs", "definitions")
-"""Where a component keeps schemas of its own, each also a named model."""
-ANNOTATIONS = frozenset(
-    {"title", "description", "summary", "example", "examples", "default", "deprecated"}
-    | {"readOnly", "writeOnly", "externalDocs", "$comment", "xml"}
-)
-"""Keywords that describe a schema without constraining its values."""
 
 
 def class_name_of(target: str) -> str | None:
@@ -36,74 +40,6 @@ def class_name_of(target: str) -> str | None:
     if len(parts) == 3 or (len(parts) == 5 and parts[3] in DEFINITIONS):
         return naming.pascal(parts[-1])
     return None
-
-
-def model_kind(document: dict[str, Any], schema: dict[str, Any]) -> str:
-    """What a named schema becomes: ``enum`` (an enumeration class), ``class`` (an object, or
-    an ``allOf`` of objects, merged), or ``alias`` (a type alias: an array, a union, a
-    constrained scalar, a ``$ref`` with siblings...)."""
-    if enum_base(schema) is not None:
-        return "enum"
-    if ref_target(schema) is None and merged_object(document, schema) is not None:
-        return "class"
-    return "alias"
-
-
-def object_parts(
-    document: dict[str, Any], schema: dict[str, Any], pointer: str = "", depth: int = 0
-) -> list[tuple[dict[str, Any], str]] | None:
-    """The object schemas whose properties a class of ``schema`` has, each with where it is
-    written, in order: ``schema`` itself, or for an ``allOf`` of objects its parts' (a ``$ref``
-    part's at its target), then its own; None when ``schema`` is not an object. A part that
-    only describes (``description``...) is left out."""
-    parts = schema.get("allOf")
-    if not isinstance(parts, list):
-        objectish = schema.get("type") == "object" or "properties" in schema
-        return [(schema, pointer)] if objectish or "additionalProperties" in schema else None
-    if schema.get("type", "object") != "object" or depth > 32:
-        return None
-    found: list[tuple[dict[str, Any], str]] = []
-    sites = [
-        (part, ref_target(part) or jp.join(pointer, "allOf", i)) for i, part in enumerate(parts)
-    ]
-    sites.append(({k: v for k, v in schema.items() if k != "allOf"}, pointer))
-    for part, at in sites:
-        resolved = deref(document, part)
-        if not isinstance(resolved, dict) or _describes_only(resolved):
-            continue
-        inner = object_parts(document, resolved, at, depth + 1)
-        if inner is None:
-            return None
-        found += inner
-    return found
-
-
-def merged_object(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any] | None:
-    """``schema`` as one object schema, if it is one (:func:`object_parts`): the parts'
-    ``properties`` and ``required`` merged in order (a property written twice keeps its first
-    place and its last schema); ``additionalProperties: false`` in any part forbids unknown
-    properties, as the spec's author means by it. None for anything else."""
-    parts = object_parts(document, schema)
-    if parts is None:
-        return None
-    if len(parts) == 1 and parts[0][0] is schema:
-        return schema
-    merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
-    for part, _ in parts:
-        merged["properties"].update(part.get("properties") or {})
-        merged["required"] += [r for r in part.get("required") or [] if r not in merged["required"]]
-        additional = part.get("additionalProperties")
-        if additional is not None and merged.get("additionalProperties") is not False:
-            merged["additionalProperties"] = additional
-    if "description" in schema:
-        merged["description"] = schema["description"]
-    return merged
-
-
-def _describes_only(schema: dict[str, Any]) -> bool:
-    """Whether ``schema`` says nothing about the values beyond being objects (if that)."""
-    keywords = {k for k in schema if not k.startswith("x-")}
-    return keywords <= ANNOTATIONS | {"type"} and schema.get("type", "object") == "object"
 
 
 def type_of(document: dict[str, Any], raw: Any) -> TypeRef:
@@ -118,8 +54,9 @@ def type_of(document: dict[str, Any], raw: Any) -> TypeRef:
             return _named_type(document, name, resolved)
         return type_of(document, deref(document, raw))
     schema = raw if isinstance(raw, dict) else {}
-    if is_titled_model(schema):
-        return _named_type(document, naming.pascal(schema["title"]), schema)
+    name = inline_class_name(document, schema)
+    if name is not None:
+        return _named_type(document, name, schema)
     declared = schema.get("type")
     nullable = bool(schema.get("nullable")) or (isinstance(declared, list) and "null" in declared)
     if isinstance(declared, list):
@@ -137,25 +74,6 @@ def type_of(document: dict[str, Any], raw: Any) -> TypeRef:
     return base
 
 
-def is_titled_model(schema: Any) -> bool:
-    """Whether an inline schema names a class of its own: a titled object or enumeration."""
-    return (
-        isinstance(schema, dict)
-        and isinstance(schema.get("title"), str)
-        and (schema.get("type") == "object" or "properties" in schema or "enum" in schema)
-    )
-
-
-def enum_base(schema: dict[str, Any]) -> str | None:
-    """``IntEnum`` or ``StrEnum`` for an enumeration of integers or of strings, else None."""
-    values = schema.get("enum") or []
-    if values and all(type(v) is int for v in values):
-        return "IntEnum"
-    if values and all(isinstance(v, str) for v in values):
-        return "StrEnum"
-    return None
-
-
 def enum_members(schema: dict[str, Any]) -> tuple[EnumMember, ...]:
     """The members of an enumeration schema, named from ``x-enum-varnames`` or their values."""
     values = schema["enum"]
@@ -165,6 +83,14 @@ def enum_members(schema: dict[str, Any]) -> tuple[EnumMember, ...]:
         EnumMember(naming.enum_member(label, value), repr(value), str(label or value), str(text))
         for value, label, text in zip(values, labels, descriptions, strict=True)
     )
+
+
+def inline_class_name(document: dict[str, Any], schema: Any) -> str | None:
+    """The model an inline schema names: a titled one's, or the class an untitled inline
+    object is (:mod:`generator.ir.inline`)."""
+    if is_titled_model(schema):
+        return naming.pascal(schema["title"])
+    return named_schemas(document).name_of(schema)
 
 
 def _named_type(document: dict[str, Any], name: str, schema: dict[str, Any]) -> TypeRef:
@@ -214,13 +140,14 @@ def _base_type(document: dict[str, Any], schema: dict[str, Any], kind: Any) -> T
     for keyword in ("oneOf", "anyOf"):
         if isinstance(schema.get(keyword), list):
             members = [type_of(document, s) for s in schema[keyword]]
-            return TypeRef(
+            union = TypeRef(
                 " | ".join(dict.fromkeys(m.annotation for m in members)),
                 " or ".join(m.label for m in members),
                 hint=" | ".join(dict.fromkeys(m.plain for m in members)),
             )
+            return _discriminated(document, schema, union) or union
     if isinstance(schema.get("allOf"), list):
-        constraining = _constraining_parts(document, schema["allOf"])
+        constraining = constraining_parts(document, schema["allOf"])
         if len(constraining) == 1:
             return type_of(document, constraining[0])
         if merged_object(document, schema) is not None:
@@ -258,32 +185,6 @@ def _base_type(document: dict[str, Any], schema: dict[str, Any], kind: Any) -> T
     return TypeRef("dict[str, Any]" if kind == "object" else "Any", label)
 
 
-def subschemas(schema: dict[str, Any]) -> list[tuple[tuple[str | int, ...], Any]]:
-    """The schemas :func:`type_of` looks into for the type of ``schema``, each with its path
-    below it (not the properties of a named class, which are its own)."""
-    found: list[tuple[tuple[str | int, ...], Any]] = []
-    for keyword in ("oneOf", "anyOf"):
-        if isinstance(schema.get(keyword), list):
-            found += [((keyword, index), s) for index, s in enumerate(schema[keyword])]
-    for keyword in ("allOf", "prefixItems"):
-        if isinstance(schema.get(keyword), list):
-            found += [((keyword, index), s) for index, s in enumerate(schema[keyword])]
-    if "items" in schema:
-        found.append((("items",), schema["items"]))
-    if not schema.get("properties") and isinstance(schema.get("additionalProperties"), dict):
-        found.append((("additionalProperties",), schema["additionalProperties"]))
-    return found
-
-
-def _constraining_parts(document: dict[str, Any], parts: list[Any]) -> list[Any]:
-    """The parts of an ``allOf`` that say more than a description."""
-    return [
-        part
-        for part in parts
-        if not (isinstance(resolved := deref(document, part), dict) and _describes_only(resolved))
-    ]
-
-
 def _tuple(document: dict[str, Any], schema: dict[str, Any]) -> TypeRef:
     """An array whose items are typed by position (3.1 ``prefixItems``): a tuple when no more
     items may follow (``items: false``, or ``maxItems`` no more than the positions), read as
@@ -303,16 +204,11 @@ def _tuple(document: dict[str, Any], schema: dict[str, Any]) -> TypeRef:
 
 def alias_type(document: dict[str, Any], schema: dict[str, Any]) -> TypeRef:
     """The type a named schema that is not an object or an enumeration stands for, its rules
-    carried in ``Annotated``: a ``$ref`` with siblings is its target; a ``oneOf``/``anyOf`` with
-    a ``discriminator`` is a union pydantic tells apart by that property, where every member is
-    a class whose property has one possible value (else a plain union)."""
+    carried in ``Annotated``: a ``$ref`` with siblings is its target."""
     target = ref_target(schema)
     if target is not None:
         return type_of(document, {"$ref": schema["$ref"]})
     found = type_of(document, {k: v for k, v in schema.items() if k != "title"})
-    union = _discriminated(document, schema, found)
-    if union is not None:
-        return union
     label = ", ".join([found.label, *(c.label for c in found.constraints)])
     return dataclasses.replace(found, annotation=_annotated(found), label=label, constraints=())
 
@@ -322,7 +218,8 @@ def _discriminated(
 ) -> TypeRef | None:
     """``union`` told apart by its ``discriminator``, when pydantic can: each member a ``$ref``
     to a class whose property is required and has one value (an ``enum`` of one, a
-    ``const``), the values those of the ``mapping`` where it gives one."""
+    ``const``), the values those of the ``mapping`` where it gives one, or a class whose
+    property is typed by the values it goes by (:attr:`generator.ir.inline.NamedSchemas.tags`)."""
     discriminator = schema.get("discriminator")
     members = schema.get("oneOf", schema.get("anyOf"))
     if not isinstance(discriminator, dict) or not isinstance(members, list) or union.nullable:
@@ -333,10 +230,12 @@ def _discriminated(
         target = ref_target(member)
         if target is None:
             return None
+        if named_schemas(document).tags.get(target, ("",))[0] == wire_name:
+            continue
         merged = merged_object(document, deref(document, member))
         if merged is None or wire_name not in (merged.get("required") or []):
             return None
-        values = _single_value(merged["properties"].get(wire_name))
+        values = single_value(merged["properties"].get(wire_name))
         named = {v for v, t in mapping.items() if t in (f"#{target}", jp.split(target)[-1])}
         if values is None or (mapping and named and named != {values}):
             return None
@@ -344,17 +243,6 @@ def _discriminated(
     return dataclasses.replace(
         union, annotation=f"Annotated[{union.annotation}, Field(discriminator={field!r})]"
     )
-
-
-def _single_value(schema: Any) -> Any:
-    """The one value a schema written in place allows (``const``, an ``enum`` of one), or
-    None (also for a ``$ref``: an enumeration class is not a value pydantic tells apart by)."""
-    if not isinstance(schema, dict) or ref_target(schema) is not None:
-        return None
-    if "const" in schema:
-        return schema["const"]
-    values = schema.get("enum")
-    return values[0] if isinstance(values, list) and len(values) == 1 else None
 
 
 def _annotated(inner: TypeRef) -> str:
