@@ -8,6 +8,8 @@ checks and lists its routes; ``create_app()`` joins them in :func:`application`.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import email.parser
 import email.policy
@@ -79,15 +81,31 @@ class Guard(Generic[_Ctx]):
         return self.errors.error_saying(status, message)
 
     def require_credentials(self, *checks: tuple[str, bool]) -> None:
-        """401 unless every credential is present, naming those absent, each in at most 120
-        characters (a name can hold the path's values)."""
+        """401 unless every credential is present, naming those absent (``the X header``), each
+        in at most 120 characters (a name can hold the path's values)."""
         missing = [
             what if len(what) <= 120 else what[:117] + "..."
             for what, present in checks
             if not present
         ]
         if missing:
-            raise self.error(401, f"The request has no {' and no '.join(missing)}.")
+            raise self.error(401, f"The request lacks {' and '.join(missing)}.")
+
+    @staticmethod
+    def authorization(header: str | None, scheme: str) -> str:
+        """The credentials an ``Authorization`` header of ``scheme`` carries (``Bearer abc``:
+        ``abc``; ``Basic`` and base64: ``user:password``), or ``""`` when it carries none of
+        that scheme."""
+        given, _, credentials = (header or "").strip().partition(" ")
+        credentials = credentials.strip()
+        if given.lower() != scheme.lower() or not credentials:
+            return ""
+        if scheme.lower() != "basic":
+            return credentials
+        try:
+            return base64.b64decode(credentials, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return ""
 
     async def authenticate(self, ctx: _Ctx) -> None:
         """The credentials, present, checked for real by ``authenticate`` when there is one."""
