@@ -186,12 +186,15 @@ class Guard(Generic[_Ctx]):
         except ValidationError as exc:
             raise self.error(400, _describe(exc)) from None
 
-    def parameter(self, name: str, raw: str | None, kind: Any, *, required: bool) -> Any:
-        """A path, query or header value, validated as ``kind``."""
+    def parameter(
+        self, name: str, raw: str | None, kind: Any, *, required: bool, default: Any = None
+    ) -> Any:
+        """A path, query or header value, validated as ``kind`` (its type with its rules); an
+        absent optional one is its ``default``, read as ``kind``."""
         if raw is None:
             if required:
                 raise self.error(400, f"The {name} parameter is missing.")
-            return None
+            return None if default is None else _adapter(kind).validate_python(default)
         try:
             return _adapter(kind).validate_strings(raw)
         except ValidationError as exc:
