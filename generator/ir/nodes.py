@@ -315,16 +315,6 @@ class Credential:
         )
         return f"the {self.wire_name} {place}"
 
-    @functools.cached_property
-    def wanted(self) -> str:
-        """How a server names it when a request lacks it: :attr:`what`, or for an
-        ``Authorization`` scheme, ``Bearer credentials in the Authorization header``."""
-        return (
-            f"{self.scheme} credentials in the {self.wire_name} header"
-            if self.scheme
-            else self.what
-        )
-
 
 @dataclass(frozen=True)
 class FeaturesList:

@@ -16,7 +16,7 @@ class RequestContext:
 
     A session value the operation does not take is the empty string. An ``Authorization``
     credential is what follows its scheme (``Bearer``'s token, ``Basic``'s ``user:password``),
-    the empty string when the header is of another scheme.
+    the empty string when the header is of another scheme (``authenticate`` then decides).
     """
 
     csrf_token: str = field(default="", repr=False)
