@@ -40,9 +40,11 @@ SPEC = {
                 "operationId": "listItems",
                 "tags": ["items"],
                 "parameters": [
-                    {**p, "schema": {**p["schema"], "default": DEFAULTS[p["name"]]}}
-                    if p["name"] in DEFAULTS
-                    else p
+                    (
+                        {**p, "schema": {**p["schema"], "default": DEFAULTS[p["name"]]}}
+                        if p["name"] in DEFAULTS
+                        else p
+                    )
                     for p in PARAMETERS
                 ],
                 "responses": {"204": {"description": "listed"}},
