@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
+import importlib
 from collections.abc import Iterator
 from types import ModuleType
+from typing import Any
 
+import httpx
 import pytest
 
 from generator.ir import naming
@@ -75,3 +78,84 @@ def test_a_credential_the_session_lacks_is_not_sent(locks: ModuleType) -> None:
     ):
         client.locks.with_bearer()
     assert "authorization" not in recorder.requests[-1].headers
+
+
+def _call_the_mock(locks: ModuleType, key: str, **session: Any) -> Any:
+    """``with_<key>`` called on a default mock app with ``session``'s values (those of a session
+    the mock started, under ``started``); the mock comes back with the error raised, if any."""
+    testing = importlib.import_module("locks_api.testing")
+    mocks = testing.Mocks()
+    started = mocks.sessions.start()
+    values = started.values if session.pop("started", False) else session
+    with (
+        LoopbackServer(testing.create_mock_app(mocks)) as running,
+        locks.Client(running.url, session=locks.Session(**values)) as client,
+    ):
+        try:
+            getattr(client.locks, naming.snake(f"with_{key}"))()
+        except locks.errors.ApiError as error:
+            return mocks, error
+    return mocks, None
+
+
+@pytest.mark.parametrize("key", SCHEMES)
+def test_the_default_mock_accepts_the_credentials_of_a_session_it_started(
+    locks: ModuleType, key: str
+) -> None:
+    mocks, error = _call_the_mock(locks, key, started=True)
+    assert error is None
+    assert [call.operation for call in mocks.locks.calls] == [f"with_{key}"]
+
+
+@pytest.mark.parametrize("key", SCHEMES)
+def test_the_default_mock_refuses_credentials_of_no_session_it_started(
+    locks: ModuleType, key: str
+) -> None:
+    field = naming.field(key)
+    value = "ann:wrong" if key == "basic" else "wrong"
+    mocks, error = _call_the_mock(locks, key, **{field: value})
+    assert error is not None and error.status_code == 401
+    assert "The session credentials are not valid." in error.message
+    assert mocks.locks.calls == []
+
+
+@pytest.mark.parametrize("key", SCHEMES)
+def test_the_default_mock_refuses_a_call_without_credentials_naming_them(
+    locks: ModuleType, key: str
+) -> None:
+    mocks, error = _call_the_mock(locks, key)
+    assert error is not None and error.status_code == 401
+    assert "The request lacks " in error.message
+    assert "the the" not in error.message and "no the" not in error.message
+    assert mocks.locks.calls == []
+
+
+@pytest.mark.parametrize(
+    ("key", "header", "credentials"),
+    [
+        ("bearer", "Bearer t1", "t1"),
+        ("oauth", "bearer  t1", "t1"),
+        ("basic", "Basic " + base64.b64encode(b"ann:s3cret").decode(), "ann:s3cret"),
+        ("basic", "Basic not-base64!", ""),
+        ("basic", "Bearer t1", ""),
+        ("oidc", "Digest t1", ""),
+        ("bearer", "t1", ""),
+    ],
+)
+def test_the_servers_context_holds_the_credentials_of_an_authorization_header(
+    locks: ModuleType, key: str, header: str, credentials: str
+) -> None:
+    """What follows the header's scheme, decoded for Basic; nothing for another scheme, which
+    the ``authenticate`` check then refuses."""
+    server = importlib.import_module("locks_api.server")
+    seen: list[str] = []
+
+    def check(ctx: Any) -> bool:
+        seen.append(getattr(ctx, key))
+        return bool(getattr(ctx, key))
+
+    app = server.create_app(authenticate=check)
+    with LoopbackServer(app) as running, httpx.Client(base_url=running.url) as client:
+        answer = client.get(f"/{key}", headers={"Authorization": header})
+    assert seen == [credentials]
+    assert (answer.status_code == 401) == (not credentials), answer.text

@@ -95,10 +95,14 @@ class Sessions:
         return session
 
     def find(self, ctx: RequestContext) -> MockSession | None:
-        """The live session whose values and cookies the request carries."""
+        """The live session the request's credentials are of: every session value and cookie
+        it carries is that session's, and it carries at least one (a request carries only
+        those its operation takes)."""
         for session in self.live:
-            same = all(getattr(ctx, name) == value for name, value in session.values.items())
-            if same and all(ctx.cookies.get(n) == v for n, v in session.cookies.items()):
+            pairs = [(getattr(ctx, name), value) for name, value in session.values.items()]
+            pairs += [(ctx.cookies.get(name, ""), value) for name, value in session.cookies.items()]
+            carried = [(given, value) for given, value in pairs if given]
+            if carried and all(given == value for given, value in carried):
                 return session
         return None
 
@@ -316,8 +320,8 @@ class Mocks:
 def create_mock_app(mocks: Mocks | None = None, *, check_sessions: bool = True) -> Starlette:
     """An app serving ``mocks`` (new ones when not given), also at ``app.state.mocks``.
 
-    With ``check_sessions``, a call that needs a session must carry the values and cookies of one
-    the mock started; without, any present credentials do.
+    With ``check_sessions``, a call that needs a session must carry credentials (values and
+    cookies) of one the mock started, and no other's; without, any present credentials do.
     """
     mocks = mocks if mocks is not None else Mocks()
     app = create_app(

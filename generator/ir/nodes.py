@@ -17,6 +17,7 @@ import orjson
 from generator.diagnostics import Diagnostic
 from generator.ir import naming
 from generator.spec import pointer as jp
+from generator.spec.openapi import deref, iter_operations, parameters_of
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,15 @@ class TypeRef:
     def plain(self) -> str:
         """The type for signatures: what a caller passes, rules aside."""
         return self.hint or self.annotation
+
+    @functools.cached_property
+    def checked(self) -> str:
+        """The annotation with its rules in ``Annotated``: what a value standing on its own (a
+        parameter) is validated as."""
+        if not self.constraints:
+            return self.annotation
+        rules = ", ".join(f"{c.keyword}={c.value}" for c in self.constraints)
+        return f"Annotated[{self.annotation}, Field({rules})]"
 
 
 @dataclass(frozen=True)
@@ -575,6 +585,21 @@ class Tag:
         answer with when nobody implemented them."""
         return tuple(naming.import_order({op.not_implemented_error for op in self.operations}))
 
+    @functools.cached_property
+    def parameter_kinds(self) -> tuple[str, ...]:
+        """What its endpoints validate their arguments as: each type with its rules."""
+        return tuple(p.type.checked for op in self.operations for p in op.arguments)
+
+    @functools.cached_property
+    def server_module_imports(self) -> dict[str, tuple[str, ...]]:
+        """What its server module imports from ``typing`` and ``pydantic``: what its handlers'
+        types and its arguments' validation types name."""
+        hints = self.server_hints + self.parameter_kinds
+        return {
+            "typing": tuple(naming.export_order(_typing_names(hints))),
+            "pydantic": tuple(naming.export_order(_pydantic_names(hints))),
+        }
+
 
 def _canonical_json(document: Any) -> bytes:
     """``document`` as JSON with sorted keys, the same bytes whatever order it was written in."""
@@ -977,6 +1002,39 @@ class Api:
             return "message"
         fields = self.error_model.fields
         return next((f.name for f in fields if f.required and f.type.annotation == "str"), None)
+
+    def server_module_model_imports(self, tag: Tag) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """What a tag's server module imports from ``_models``, by module: what its handlers'
+        types and its arguments' validation types name."""
+        return self._grouped(_names(tag.server_hints + tag.parameter_kinds))
+
+    @functools.cached_property
+    def _parameter_defaults(self) -> dict[tuple[str, str, str, str], str]:
+        """The ``default`` of each parameter's schema that gives one (null aside), as a Python
+        literal, by (method, path, place, wire name)."""
+        document = self.published.document
+        defaults = {}
+        for site in iter_operations(document):
+            for _, parameter in parameters_of(document, site):
+                schema = deref(document, parameter.get("schema"))
+                if isinstance(schema, dict) and schema.get("default") is not None:
+                    key = (site.method.upper(), site.path, parameter["in"], parameter["name"])
+                    defaults[key] = repr(schema["default"])
+        return defaults
+
+    def parameter_default(self, operation: Operation, parameter: Parameter) -> str | None:
+        """The Python literal of the value a server gives an optional parameter a request leaves
+        out (its schema's ``default``), or None."""
+        if parameter.required:
+            return None
+        key = (operation.method, operation.path, parameter.location, parameter.wire_name)
+        return self._parameter_defaults.get(key)
+
+    def handler_hint(self, operation: Operation, parameter: Parameter) -> str:
+        """The type a handler receives for a parameter: never None when it has a default."""
+        if self.parameter_default(operation, parameter) is not None:
+            return parameter.type.plain
+        return parameter.hint
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")

@@ -391,6 +391,22 @@ def name_templates(spec: LoadedSpec) -> Iterator[Diagnostic]:
                 )
 
 
+def repeated_path_parameters(spec: LoadedSpec) -> Iterator[Diagnostic]:
+    """A path names each parameter once: a route takes one value per name (Starlette refuses
+    ``/things/{id}/{id}``), and OpenAPI does not say which value two places would give."""
+    for path, _ in _mapping(spec.document.get("paths")):
+        names = PLACEHOLDER.findall(path)
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            at = jp.join("/paths", path)
+            yield error(
+                "path-parameter-repeated",
+                f"path {path} names {{{name}}} more than once; a route takes each path "
+                "parameter once",
+                spec.locate(at),
+                at,
+            )
+
+
 # --- OpenAPI's own rules beyond its schema -----------------------------------------------------
 
 
@@ -555,4 +571,5 @@ RULES: tuple[Rule, ...] = (
     error_responses,
     response_statuses,
     name_templates,
+    repeated_path_parameters,
 )

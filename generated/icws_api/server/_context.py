@@ -14,7 +14,9 @@ __all__ = ["Authenticate", "RequestContext"]
 class RequestContext:
     """Who is calling: the request's session values, its cookies and its headers.
 
-    A session value the operation does not take is the empty string.
+    A session value the operation does not take is the empty string. An ``Authorization``
+    credential is what follows its scheme (``Bearer``'s token, ``Basic``'s ``user:password``),
+    the empty string when the header is of another scheme (``authenticate`` then decides).
     """
 
     csrf_token: str = field(default="", repr=False)

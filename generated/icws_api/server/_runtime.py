@@ -8,6 +8,8 @@ checks and lists its routes; ``create_app()`` joins them in :func:`application`.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import email.parser
 import email.policy
@@ -79,15 +81,31 @@ class Guard(Generic[_Ctx]):
         return self.errors.error_saying(status, message)
 
     def require_credentials(self, *checks: tuple[str, bool]) -> None:
-        """401 unless every credential is present, naming those absent, each in at most 120
-        characters (a name can hold the path's values)."""
+        """401 unless every credential is present, naming those absent (``the X header``), each
+        in at most 120 characters (a name can hold the path's values)."""
         missing = [
             what if len(what) <= 120 else what[:117] + "..."
             for what, present in checks
             if not present
         ]
         if missing:
-            raise self.error(401, f"The request has no {' and no '.join(missing)}.")
+            raise self.error(401, f"The request lacks {' and '.join(missing)}.")
+
+    @staticmethod
+    def authorization(header: str | None, scheme: str) -> str:
+        """The credentials an ``Authorization`` header of ``scheme`` carries (``Bearer abc``:
+        ``abc``; ``Basic`` and base64: ``user:password``), or ``""`` when it carries none of
+        that scheme."""
+        given, _, credentials = (header or "").strip().partition(" ")
+        credentials = credentials.strip()
+        if given.lower() != scheme.lower() or not credentials:
+            return ""
+        if scheme.lower() != "basic":
+            return credentials
+        try:
+            return base64.b64decode(credentials, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return ""
 
     async def authenticate(self, ctx: _Ctx) -> None:
         """The credentials, present, checked for real by ``authenticate`` when there is one."""
@@ -168,12 +186,15 @@ class Guard(Generic[_Ctx]):
         except ValidationError as exc:
             raise self.error(400, _describe(exc)) from None
 
-    def parameter(self, name: str, raw: str | None, kind: Any, *, required: bool) -> Any:
-        """A path, query or header value, validated as ``kind``."""
+    def parameter(
+        self, name: str, raw: str | None, kind: Any, *, required: bool, default: Any = None
+    ) -> Any:
+        """A path, query or header value, validated as ``kind`` (its type with its rules); an
+        absent optional one is its ``default``, read as ``kind``."""
         if raw is None:
             if required:
                 raise self.error(400, f"The {name} parameter is missing.")
-            return None
+            return None if default is None else _adapter(kind).validate_python(default)
         try:
             return _adapter(kind).validate_strings(raw)
         except ValidationError as exc:
@@ -332,14 +353,23 @@ def _describe(error: ValidationError) -> str:
     return "The request body is not valid: " + "; ".join(problems) + "."
 
 
+def _literalness(route: Route) -> tuple[int, tuple[bool, ...]]:
+    """Where a route goes among those a path may match: the fewest templated segments first,
+    then the one templated furthest right (as OpenAPI says, ``/things/mine`` wins over
+    ``/things/{id}``)."""
+    templated = tuple("{" in segment for segment in route.path.split("/"))
+    return sum(templated), templated
+
+
 class RouteTable(BaseRoute):
-    """The routes, looked up by their path's segment count and last segment instead of tried one
-    by one: finding the last of a thousand routes costs what finding the first does. Each
-    candidate is still matched by Starlette itself, in the order given, so the answer (a match,
-    405 for a known path with another method, or 404) is the one a plain router gives."""
+    """The routes, most literal first (else in the order given), looked up by their path's
+    segment count and last segment instead of tried one by one: finding the last of a thousand
+    routes costs what finding the first does. Each candidate is still matched by Starlette
+    itself, in that order, so the answer (a match, 405 for a known path with another method, or
+    404) is the one a plain router of the routes in that order gives."""
 
     def __init__(self, routes: Sequence[Route]) -> None:
-        self.routes = list(routes)
+        self.routes = sorted(routes, key=_literalness)
         by_shape: dict[tuple[int, str | None], list[Route]] = {}
         for route in self.routes:
             segments = route.path.split("/")
