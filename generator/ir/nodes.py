@@ -17,7 +17,6 @@ import orjson
 from generator.diagnostics import Diagnostic
 from generator.ir import naming
 from generator.spec import pointer as jp
-from generator.spec.openapi import deref, iter_operations, parameters_of
 
 
 @dataclass(frozen=True)
@@ -182,11 +181,19 @@ class Parameter:
     session_attribute: str | None
     """The session attribute that supplies it (from ``x-session-field``), if any."""
     example: Example | None = None
+    default: str | None = None
+    """The Python literal of the value a server gives it when a request leaves it out (its
+    schema's ``default``, for an optional parameter), if any."""
 
     @functools.cached_property
     def hint(self) -> str:
         """The type a caller passes for it."""
         return self.type.plain if self.required else f"{self.type.plain} | None"
+
+    @functools.cached_property
+    def handler_hint(self) -> str:
+        """The type a server handler receives for it: never None when it has a default."""
+        return self.type.plain if self.default is not None else self.hint
 
     @functools.cached_property
     def doc(self) -> str:
@@ -575,11 +582,6 @@ class Tag:
         )
 
     @functools.cached_property
-    def server_typing_imports(self) -> tuple[str, ...]:
-        """What its server module imports from ``typing``."""
-        return tuple(naming.import_order(_typing_names(self.server_hints)))
-
-    @functools.cached_property
     def server_error_imports(self) -> tuple[str, ...]:
         """What its server module imports from the errors module: the errors its handlers
         answer with when nobody implemented them."""
@@ -821,10 +823,6 @@ class Api:
         """What a tag's client module imports from ``_models``, by module."""
         return self._grouped(_names(tag.client_hints))
 
-    def server_model_imports(self, tag: Tag) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """What a tag's server module imports from ``_models``, by module."""
-        return self._grouped(_names(tag.server_hints))
-
     @functools.cached_property
     def _mock_reading(self) -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
         """As a tag's ``_reading``, over every tag: operations of two tags may share a name."""
@@ -1007,34 +1005,6 @@ class Api:
         """What a tag's server module imports from ``_models``, by module: what its handlers'
         types and its arguments' validation types name."""
         return self._grouped(_names(tag.server_hints + tag.parameter_kinds))
-
-    @functools.cached_property
-    def _parameter_defaults(self) -> dict[tuple[str, str, str, str], str]:
-        """The ``default`` of each parameter's schema that gives one (null aside), as a Python
-        literal, by (method, path, place, wire name)."""
-        document = self.published.document
-        defaults = {}
-        for site in iter_operations(document):
-            for _, parameter in parameters_of(document, site):
-                schema = deref(document, parameter.get("schema"))
-                if isinstance(schema, dict) and schema.get("default") is not None:
-                    key = (site.method.upper(), site.path, parameter["in"], parameter["name"])
-                    defaults[key] = repr(schema["default"])
-        return defaults
-
-    def parameter_default(self, operation: Operation, parameter: Parameter) -> str | None:
-        """The Python literal of the value a server gives an optional parameter a request leaves
-        out (its schema's ``default``), or None."""
-        if parameter.required:
-            return None
-        key = (operation.method, operation.path, parameter.location, parameter.wire_name)
-        return self._parameter_defaults.get(key)
-
-    def handler_hint(self, operation: Operation, parameter: Parameter) -> str:
-        """The type a handler receives for a parameter: never None when it has a default."""
-        if self.parameter_default(operation, parameter) is not None:
-            return parameter.type.plain
-        return parameter.hint
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")

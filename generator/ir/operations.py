@@ -185,9 +185,19 @@ def _parameters(context: Context, site: OperationSite, arguments: Scope) -> tupl
                     parameter_type,
                     made_up=bool(parameter.get("required")),
                 ),
+                default=_default_of(document, parameter),
             )
         )
     return tuple(result)
+
+
+def _default_of(document: dict[str, Any], parameter: dict[str, Any]) -> str | None:
+    """An optional parameter's schema's ``default`` (null aside), as a Python literal."""
+    schema = deref(document, parameter.get("schema"))
+    if parameter.get("required") or not isinstance(schema, dict):
+        return None
+    default = schema.get("default")
+    return None if default is None else repr(default)
 
 
 def _request_body(context: Context, pointer: str, raw: Any, arguments: Scope) -> RequestBody | None:
