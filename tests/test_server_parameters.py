@@ -32,7 +32,7 @@ ORDER = {"type": "string", "enum": ["asc", "desc"], "default": "desc"}
 
 SPEC = {
     "openapi": "3.1.0",
-    "info": {"title": "Shop API", "version": "1"},
+    "info": {"title": "Rules API", "version": "1"},
     "tags": [{"name": "items"}],
     "paths": {
         "/items": {
@@ -72,7 +72,7 @@ SPEC = {
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    with generated_package(tmp_path_factory.mktemp("shop"), json.dumps(SPEC), "shop_api") as shop:
+    with generated_package(tmp_path_factory.mktemp("shop"), json.dumps(SPEC), "rules_api") as shop:
         yield shop
 
 
@@ -80,7 +80,7 @@ def _get(
     shop: ModuleType, path: str, headers: dict[str, str] | None = None, **params: Any
 ) -> tuple[httpx.Response, list[Any]]:
     """The mock's answer to ``GET path``, and the calls its handlers received."""
-    testing = importlib.import_module("shop_api.testing")
+    testing = importlib.import_module("rules_api.testing")
     mocks = testing.Mocks()
     with LoopbackServer(testing.create_mock_app(mocks)) as running:
         answer = httpx.get(running.url + path, params=params, headers=headers)
@@ -128,7 +128,7 @@ def test_a_value_breaking_its_parameters_rules_answers_400_naming_it(
 
 
 def test_a_handler_takes_a_parameter_with_a_default_without_none(shop: ModuleType) -> None:
-    server = importlib.import_module("shop_api.server")
+    server = importlib.import_module("rules_api.server")
     hints = {
         name: parameter.annotation
         for name, parameter in inspect.signature(server.ItemsApi.list_items).parameters.items()
@@ -144,8 +144,8 @@ def test_the_package_with_rules_and_defaults_passes_mypy_strict_and_ruff(
     out = Path(shop.__file__).parent.parent
     ruff = ["ruff", "check", "--isolated", "--no-cache", "--line-length", "100"]
     checks = [
-        ["mypy", "--strict", "--cache-dir", str(out.parent / ".mypy_cache"), "shop_api"],
-        [*ruff, "--select", "E,F,W,I,B,UP,RUF", "--ignore", "E501", "shop_api"],
+        ["mypy", "--strict", "--cache-dir", str(out.parent / ".mypy_cache"), "rules_api"],
+        [*ruff, "--select", "E,F,W,I,B,UP,RUF", "--ignore", "E501", "rules_api"],
     ]
     for check in checks:
         result = subprocess.run(

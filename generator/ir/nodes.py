@@ -985,7 +985,9 @@ class Api:
 
     @functools.cached_property
     def error_media_type(self) -> str:
-        """The media type error bodies are sent as."""
+        """The media type error bodies are sent as: text where the API has no error model."""
+        if self.error_model is None:
+            return "text/plain"
         for operation in self.operations:
             for response in operation.errors:
                 if response.media_types:

@@ -6,6 +6,7 @@ Python name); it writes nothing anywhere else, so operations can be modelled in 
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Mapping
@@ -189,6 +190,14 @@ def _parameters(context: Context, site: OperationSite, arguments: Scope) -> tupl
             )
         )
     return tuple(result)
+
+
+def _header_credentials(scheme: SecurityScheme, value: str) -> str:
+    """A security scheme's header value as sent: ``Authorization`` ones with their scheme
+    (``Basic`` credentials, ``user:password``, in base64)."""
+    if scheme.authorization == "Basic":
+        value = base64.b64encode(value.encode()).decode("ascii")
+    return f"{scheme.authorization} {value}" if scheme.authorization else value
 
 
 def _default_of(document: dict[str, Any], parameter: dict[str, Any]) -> str | None:
@@ -397,7 +406,7 @@ def _example_call(
         [(p.wire_name, value(p)) for p in parameters if p.location == "query" and p.example]
     )
     headers = [
-        (s.wire_name, fields[s.session_attribute].example)
+        (s.wire_name, _header_credentials(s, fields[s.session_attribute].example))
         for s in schemes
         if s.location == "header" and s.session_attribute and s.session_attribute in fields
     ]
