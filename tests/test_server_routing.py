@@ -27,15 +27,21 @@ def _spec() -> str:
     paths = ""
     for path, operation_id in PATHS.items():
         parameters = "".join(
-            f"        - {{name: {name}, in: path, required: true, schema: {{type: string}}}}\n"
+            f"      - {{name: {name}, in: path, required: true, schema: {{type: string}}}}\n"
             for name in ("id", "action")
             if f"{{{name}}}" in path
         )
         paths += (
-            f"  {path}:\n    get:\n      operationId: {operation_id}\n      tags: [things]\n"
-            + ("      parameters:\n" + parameters if parameters else "")
+            f"  {path}:\n"
+            + ("    parameters:\n" + parameters if parameters else "")
+            + f"    get:\n      operationId: {operation_id}\n      tags: [things]\n"
             + "      responses: {'204': {description: done}}\n"
         )
+        if path == "/anything/{id}":  # a second operation of one path: a route of its own
+            paths += (
+                "    delete:\n      operationId: forget\n      tags: [things]\n"
+                "      responses: {'204': {description: done}}\n"
+            )
     return "openapi: 3.0.3\ninfo: {title: Things API, version: '1'}\npaths:\n" + paths
 
 
@@ -64,3 +70,12 @@ def test_a_path_is_served_by_its_most_literal_route(
         answer = httpx.get(running.url + path)
     assert answer.status_code == 204, answer.text
     assert [call.operation for call in mocks.things.calls] == [operation]
+
+
+def test_a_method_a_path_does_not_serve_is_405_naming_every_method_it_does(
+    things: ModuleType,
+) -> None:
+    with LoopbackServer(things.create_mock_app()) as running:
+        answer = httpx.request("PUT", running.url + "/anything/5")
+    assert answer.status_code == 405
+    assert answer.headers["Allow"] == "DELETE, GET, HEAD"

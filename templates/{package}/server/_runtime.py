@@ -366,7 +366,8 @@ class RouteTable(BaseRoute):
     segment count and last segment instead of tried one by one: finding the last of a thousand
     routes costs what finding the first does. Each candidate is still matched by Starlette
     itself, in that order, so the answer (a match, 405 for a known path with another method, or
-    404) is the one a plain router of the routes in that order gives."""
+    404) is the one a plain router of the routes in that order gives, but that a 405's
+    ``Allow`` names the methods of every route of the path."""
 
     def __init__(self, routes: Sequence[Route]) -> None:
         self.routes = sorted(routes, key=_literalness)
@@ -398,18 +399,25 @@ class RouteTable(BaseRoute):
         if scope["type"] != "http":
             return Match.NONE, {}
         partial: tuple[Route, Scope] | None = None
+        allowed: set[str] = set()
         for route in self._candidates(scope):
             match, child = route.matches(scope)
             if match is Match.FULL:
                 return Match.FULL, {**child, "api_route": route}
-            if match is Match.PARTIAL and partial is None:
-                partial = (route, child)
+            if match is Match.PARTIAL:
+                partial = partial or (route, child)
+                allowed |= route.methods or set()
         if partial is not None:
-            return Match.PARTIAL, {**partial[1], "api_route": partial[0]}
+            return Match.PARTIAL, {**partial[1], "api_route": None, "api_allowed": allowed}
         return Match.NONE, {}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await scope["api_route"].handle(scope, receive, send)
+        """The matched route's answer; for a path served with other methods only, 405 with
+        every one of them in ``Allow`` (the operations of one path are routes of their own)."""
+        route = scope["api_route"]
+        if route is None:
+            raise HTTPException(405, headers={"Allow": ", ".join(sorted(scope["api_allowed"]))})
+        await route.handle(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
         for route in self.routes:
