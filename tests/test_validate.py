@@ -212,3 +212,11 @@ def test_webhooks_and_callbacks_are_a_warning_that_nothing_is_generated_for_them
         operation(document)["callbacks"] = {"done": {"{$request.body#/url}": {}}}
 
     assert found(spec_with(with_both)) == [("warning", "unsupported")] * 2
+
+
+def test_mutual_tls_is_a_warning_that_the_transport_carries_it() -> None:
+    def with_mutual_tls(document: dict[str, Any]) -> None:
+        document["openapi"] = "3.1.0"
+        document["components"]["securitySchemes"]["certificate"] = {"type": "mutualTLS"}
+
+    assert found(spec_with(with_mutual_tls)) == [("warning", "unsupported")]

@@ -541,7 +541,8 @@ OPENAPI_RULES: tuple[Rule, ...] = (path_parameters, unique_parameters, unique_ta
 
 def unsupported_parts(spec: LoadedSpec) -> Iterator[Diagnostic]:
     """Webhooks and callbacks are requests the API's server sends, not ones a client makes:
-    nothing is generated for them (they stay in the shipped spec), which is said once each."""
+    nothing is generated for them (they stay in the shipped spec); mutual TLS is the transport's
+    business. Each is said once."""
     if spec.document.get("webhooks"):
         at = "/webhooks"
         yield warning(
@@ -550,6 +551,17 @@ def unsupported_parts(spec: LoadedSpec) -> Iterator[Diagnostic]:
             spec.locate(at),
             at,
         )
+    schemes = (spec.document.get("components") or {}).get("securitySchemes") or {}
+    for key, scheme in schemes.items() if isinstance(schemes, dict) else ():
+        if isinstance(scheme, dict) and scheme.get("type") == "mutualTLS":
+            at = jp.join("/components/securitySchemes", key)
+            yield warning(
+                "unsupported",
+                f"security scheme {key!r} is mutual TLS: give the client an httpx.Client with "
+                "your certificate (http=...); nothing in the session stands for it",
+                spec.locate(at),
+                at,
+            )
     for site in iter_operations(spec.document):
         if site.operation.get("callbacks"):
             at = jp.join(site.pointer, "callbacks")
