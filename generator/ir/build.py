@@ -162,7 +162,7 @@ def _error_model(document: dict[str, Any], schemas: Schemas) -> ObjectModel | No
     target = document.get("x-error-schema")
     if not isinstance(target, str):
         return None
-    return schemas.object_model(type_of(document, {"$ref": target}).annotation)
+    return schemas.object_model(type_of(schemas.index, {"$ref": target}).annotation)
 
 
 def _error_classes(responses: list[Response]) -> tuple[ErrorClass, ...]:

@@ -16,9 +16,9 @@ Why a map from each untitled schema to its name, rather than a copy of the docum
 names written in as titles: every stage reads the one loaded document (the operations, the
 examples, the shipped spec and its digest), and the shipped spec must stay the author's, so a
 copy would have to be handed to some stages and kept from others. The names are a function of
-the document alone, found once per document (:func:`named_schemas`);
-:func:`generator.ir.types.type_of`, handed each schema as the document holds it, finds a
-schema's name by the schema's identity.
+the document alone, found once, in pass 1 (:func:`named_schemas`), and handed to whatever
+needs them; :func:`generator.ir.types.type_of`, given each schema as the document holds it,
+finds a schema's name by the schema's identity.
 """
 
 from __future__ import annotations
@@ -60,6 +60,8 @@ class Site:
 
 @dataclass(frozen=True)
 class NamedSchemas:
+    document: dict[str, Any]
+    """The document they are found in."""
     sites: tuple[Site, ...]
     """Every named schema, in the order the spec writes them (one written twice, twice)."""
     untitled: Mapping[int, str]
@@ -75,23 +77,12 @@ class NamedSchemas:
         return self.untitled.get(id(schema))
 
 
-_FOUND: dict[int, tuple[dict[str, Any], NamedSchemas]] = {}
-"""The last documents' named schemas, each with its document (whose identity is the key)."""
-
-
 def named_schemas(document: dict[str, Any]) -> NamedSchemas:
-    """Every named schema of ``document``, found once per document."""
-    cached = _FOUND.get(id(document))
-    if cached is not None and cached[0] is document:
-        return cached[1]
+    """Every named schema of ``document``."""
     spec_names = frozenset(s.name for s in _Walk(document, frozenset()).run() if not s.untitled)
     sites = _Walk(document, spec_names).run()
     untitled = {id(s.schema): s.name for s in sites if s.untitled}
-    found = NamedSchemas(tuple(sites), untitled, _tags(document))
-    if len(_FOUND) >= 8:
-        del _FOUND[next(iter(_FOUND))]
-    _FOUND[id(document)] = (document, found)
-    return found
+    return NamedSchemas(document, tuple(sites), untitled, _tags(document))
 
 
 @dataclass

@@ -169,7 +169,7 @@ def _parameters(context: Context, site: OperationSite, arguments: Scope) -> tupl
     for at, parameter in parameters_of(document, site):
         spec_name = f"{parameter['in']} parameter {parameter['name']}"
         name = arguments.give(naming.field(parameter["name"]), spec_name, at)
-        parameter_type = type_of(document, parameter.get("schema", {}))
+        parameter_type = type_of(context.schemas.index, parameter.get("schema", {}))
         result.append(
             Parameter(
                 name=name,
@@ -268,7 +268,7 @@ def _body_type(context: Context, encoding: str, media: Any) -> TypeRef:
     if encoding == "binary":
         return TypeRef("bytes", "binary data")
     schema = media.get("schema", {}) if isinstance(media, dict) else {}
-    return type_of(context.document, schema)
+    return type_of(context.schemas.index, schema)
 
 
 def response_of(context: Context, pointer: str, status: str, raw: Any) -> Response:
@@ -293,7 +293,7 @@ def response_of(context: Context, pointer: str, status: str, raw: Any) -> Respon
                 wire_name=name,
                 required=bool(header.get("required", False)),
                 description=str(header.get("description", "")),
-                type=type_of(document, header.get("schema", {})),
+                type=type_of(context.schemas.index, header.get("schema", {})),
                 example=str(header["example"]) if "example" in header else None,
                 session_attribute=session_attribute(header),
                 auth_params=tuple(str(p) for p in header.get("x-auth-params") or []),

@@ -26,7 +26,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, error, warning
 from generator.ir import naming
 from generator.ir.examples import example_of
-from generator.ir.inline import named_schemas
+from generator.ir.inline import NamedSchemas, named_schemas
 from generator.ir.nodes import EnumModel, Feature, ModelField, ObjectModel
 from generator.ir.scopes import Scope
 from generator.ir.shapes import (
@@ -67,6 +67,9 @@ class Schemas:
     """Dependencies first."""
     schema_of: Mapping[str, dict[str, Any]]
     """Each class's schema, by class name."""
+    index: NamedSchemas
+    """Where each named schema is written, and the names of untitled ones: what
+    :func:`generator.ir.types.type_of` reads a type against."""
 
     def object_model(self, name: str | None) -> ObjectModel | None:
         """The class of an object model named ``name``, if there is one (not a type alias)."""
@@ -90,11 +93,13 @@ class Schemas:
 def register(spec: LoadedSpec) -> tuple[Schemas, list[Diagnostic]]:
     """Every named schema of ``spec`` and its model, and the names that collide."""
     problems: list[Diagnostic] = []
-    named = _named_schemas(spec, problems)
+    index = named_schemas(spec.document)
+    named = _named_schemas(spec, index, problems)
     schemas = {name: entry.schema for name, entry in named.items()}
-    built = {name: _model(spec, schemas, entry, problems) for name, entry in named.items()}
+    built = {name: _model(spec, index, schemas, entry, problems) for name, entry in named.items()}
     dependencies = {
-        name: [d for d in _dependencies(spec, entry) if d in built] for name, entry in named.items()
+        name: [d for d in _dependencies(index, entry) if d in built]
+        for name, entry in named.items()
     }
     ordered: dict[str, Model] = {}
     waiting: list[str] = []
@@ -128,13 +133,15 @@ def register(spec: LoadedSpec) -> tuple[Schemas, list[Diagnostic]]:
         visit(name)
     for name in waiting:  # aliases naming only each other: Python cannot define them anyway
         ordered[name] = built[name]
-    return Schemas(named, ordered, schemas), problems
+    return Schemas(named, ordered, schemas, index), problems
 
 
-def _named_schemas(spec: LoadedSpec, problems: list[Diagnostic]) -> dict[str, NamedSchema]:
+def _named_schemas(
+    spec: LoadedSpec, index: NamedSchemas, problems: list[Diagnostic]
+) -> dict[str, NamedSchema]:
     classes = Scope("two schemas share a class name", spec, problems)
     named: dict[str, NamedSchema] = {}
-    for site in named_schemas(spec.document).sites:
+    for site in index.sites:
         name, pointer = site.name, site.pointer
         if name != site.wanted:
             message = (
@@ -159,38 +166,39 @@ def _named_schemas(spec: LoadedSpec, problems: list[Diagnostic]) -> dict[str, Na
     return named
 
 
-def _dependencies(spec: LoadedSpec, entry: NamedSchema) -> Iterator[str]:
+def _dependencies(index: NamedSchemas, entry: NamedSchema) -> Iterator[str]:
     """The models a model names, in the order it names them: a class's fields', an alias's
     type's."""
-    document = spec.document
+    document = index.document
     kind = model_kind(document, entry.schema)
     if kind == "class":
         for _, raw, _ in property_sites(document, entry.schema, entry.pointer):
-            yield from _named_in(document, raw, 0)
+            yield from _named_in(index, raw, 0)
     elif kind == "alias" and ref_target(entry.schema) is not None:
-        yield from _named_in(document, {"$ref": entry.schema["$ref"]}, 0)
+        yield from _named_in(index, {"$ref": entry.schema["$ref"]}, 0)
     elif kind == "alias":
         for _, raw in subschemas(entry.schema):
-            yield from _named_in(document, raw, 0)
+            yield from _named_in(index, raw, 0)
 
 
-def _named_in(document: dict[str, Any], raw: Any, depth: int) -> Iterator[str]:
+def _named_in(index: NamedSchemas, raw: Any, depth: int) -> Iterator[str]:
     target = ref_target(raw)
     if target is not None:
         name = class_name_of(target)
         if name is not None:
             yield name
         elif depth < 32:
-            yield from _named_in(document, deref(document, raw), depth + 1)
-    elif (inline := inline_class_name(document, raw)) is not None:
+            yield from _named_in(index, deref(index.document, raw), depth + 1)
+    elif (inline := inline_class_name(index, raw)) is not None:
         yield inline
     elif isinstance(raw, dict):
         for _, schema in subschemas(raw):
-            yield from _named_in(document, schema, depth + 1)
+            yield from _named_in(index, schema, depth + 1)
 
 
 def _model(
     spec: LoadedSpec,
+    index: NamedSchemas,
     schemas: Mapping[str, dict[str, Any]],
     entry: NamedSchema,
     problems: list[Diagnostic],
@@ -214,13 +222,13 @@ def _model(
         )
     description = str(schema.get("description", ""))
     if kind == "alias":
-        alias = alias_type(document, schema)
+        alias = alias_type(index, schema)
         return ObjectModel(entry.name, entry.wire_name, description, (), "ignore", alias)
     merged = merged_object(document, schema) or {}
     required = set(merged.get("required") or [])
     scope = Scope(f"two properties of {entry.wire_name!r} share a field name", spec, problems)
     fields = []
-    tag = named_schemas(document).tags.get(pointer)
+    tag = index.tags.get(pointer)
     for prop, raw, at in property_sites(document, entry.schema, entry.pointer):
         name = naming.field(prop)
         scope.claim(name, prop, at)
@@ -228,7 +236,7 @@ def _model(
         if tag is not None and tag[0] == prop:
             raw = resolved = _tagged(resolved, tag[1])
             required.add(prop)
-        field_type = type_of(document, raw)
+        field_type = type_of(index, raw)
         # A read-only property is not sent, and a write-only one not answered: one model serves
         # both ways, so neither is required, and the description says which way it goes.
         one_way = next((w for w in ("readOnly", "writeOnly") if resolved.get(w) is True), None)

@@ -1,4 +1,5 @@
-"""Python types of JSON schemas: a function of the document and the schema, nothing else.
+"""Python types of JSON schemas: a function of the schema and the spec's named schemas
+(:class:`generator.ir.inline.NamedSchemas`, which holds the document), nothing else.
 
 A ``$ref`` to ``components/schemas`` (or to a component's ``$defs``), a titled inline object or
 enumeration, and an untitled inline object with properties (:func:`inline_class_name`) name a
@@ -15,7 +16,7 @@ import json
 from typing import Any
 
 from generator.ir import naming
-from generator.ir.inline import named_schemas
+from generator.ir.inline import NamedSchemas
 from generator.ir.nodes import Constraint, EnumMember, TypeRef
 from generator.ir.shapes import (
     DEFINITIONS,
@@ -42,27 +43,27 @@ def class_name_of(target: str) -> str | None:
     return None
 
 
-def type_of(document: dict[str, Any], raw: Any) -> TypeRef:
+def type_of(named: NamedSchemas, raw: Any) -> TypeRef:
     """The Python type of the schema ``raw``."""
     target = ref_target(raw)
     if target is not None:
         name = class_name_of(target)
-        resolved = jp.resolve(document, target)
+        resolved = jp.resolve(named.document, target)
         if name is not None and ref_target(resolved) is not None:
-            return type_of(document, {"$ref": resolved["$ref"]})  # a $ref with siblings
+            return type_of(named, {"$ref": resolved["$ref"]})  # a $ref with siblings
         if name is not None and isinstance(resolved, dict):
-            return _named_type(document, name, resolved)
-        return type_of(document, deref(document, raw))
+            return _named_type(named, name, resolved)
+        return type_of(named, deref(named.document, raw))
     schema = raw if isinstance(raw, dict) else {}
-    name = inline_class_name(document, schema)
+    name = inline_class_name(named, schema)
     if name is not None:
-        return _named_type(document, name, schema)
+        return _named_type(named, name, schema)
     declared = schema.get("type")
     nullable = bool(schema.get("nullable")) or (isinstance(declared, list) and "null" in declared)
     if isinstance(declared, list):
         kinds = [t for t in declared if t != "null"]
         declared = kinds[0] if len(kinds) == 1 else None
-    base = _base_type(document, schema, declared)
+    base = _base_type(named, schema, declared)
     if nullable:
         return TypeRef(
             f"{base.annotation} | None",
@@ -85,24 +86,24 @@ def enum_members(schema: dict[str, Any]) -> tuple[EnumMember, ...]:
     )
 
 
-def inline_class_name(document: dict[str, Any], schema: Any) -> str | None:
+def inline_class_name(named: NamedSchemas, schema: Any) -> str | None:
     """The model an inline schema names: a titled one's, or the class an untitled inline
     object is (:mod:`generator.ir.inline`)."""
     if is_titled_model(schema):
         return naming.pascal(schema["title"])
-    return named_schemas(document).name_of(schema)
+    return named.name_of(schema)
 
 
-def _named_type(document: dict[str, Any], name: str, schema: dict[str, Any]) -> TypeRef:
-    if model_kind(document, schema) == "alias":
+def _named_type(named: NamedSchemas, name: str, schema: dict[str, Any]) -> TypeRef:
+    if model_kind(named.document, schema) == "alias":
         return TypeRef(name, name, nullable=_admits_null(schema), model=name, alias=True)
     base = enum_base(schema)
     choices = (
         tuple(f"{m.value} = {m.label}" for m in enum_members(schema)) if base is not None else ()
     )
     label = f"{name} (enumeration)" if "enum" in schema else name
-    named = TypeRef(name, label, model=name, choices=choices)
-    return _integral(named) if base == "IntEnum" else named
+    found = TypeRef(name, label, model=name, choices=choices)
+    return _integral(found) if base == "IntEnum" else found
 
 
 def _admits_null(schema: dict[str, Any]) -> bool:
@@ -124,7 +125,7 @@ def _integral(integer: TypeRef) -> TypeRef:
     )
 
 
-def _base_type(document: dict[str, Any], schema: dict[str, Any], kind: Any) -> TypeRef:
+def _base_type(named: NamedSchemas, schema: dict[str, Any], kind: Any) -> TypeRef:
     if "const" in schema:
         value = schema["const"]
         return TypeRef(
@@ -139,18 +140,18 @@ def _base_type(document: dict[str, Any], schema: dict[str, Any], kind: Any) -> T
         )
     for keyword in ("oneOf", "anyOf"):
         if isinstance(schema.get(keyword), list):
-            members = [type_of(document, s) for s in schema[keyword]]
+            members = [type_of(named, s) for s in schema[keyword]]
             union = TypeRef(
                 " | ".join(dict.fromkeys(m.annotation for m in members)),
                 " or ".join(m.label for m in members),
                 hint=" | ".join(dict.fromkeys(m.plain for m in members)),
             )
-            return _discriminated(document, schema, union) or union
+            return _discriminated(named, schema, union) or union
     if isinstance(schema.get("allOf"), list):
-        constraining = constraining_parts(document, schema["allOf"])
+        constraining = constraining_parts(named.document, schema["allOf"])
         if len(constraining) == 1:
-            return type_of(document, constraining[0])
-        if merged_object(document, schema) is not None:
+            return type_of(named, constraining[0])
+        if merged_object(named.document, schema) is not None:
             kind = "object"
     if kind == "string" and schema.get("format") == "binary":
         return TypeRef("bytes", "binary data")
@@ -163,9 +164,9 @@ def _base_type(document: dict[str, Any], schema: dict[str, Any], kind: Any) -> T
     if kind == "number":
         return _number(schema, kind)
     if kind == "array" and isinstance(schema.get("prefixItems"), list):
-        return _tuple(document, schema)
+        return _tuple(named, schema)
     if kind == "array":
-        items = type_of(document, schema.get("items", {}))
+        items = type_of(named, schema.get("items", {}))
         return TypeRef(
             f"list[{_annotated(items)}]",
             f"list of {items.label}",
@@ -175,7 +176,7 @@ def _base_type(document: dict[str, Any], schema: dict[str, Any], kind: Any) -> T
     if kind == "object" or "properties" in schema or "additionalProperties" in schema:
         additional = schema.get("additionalProperties")
         if not schema.get("properties") and isinstance(additional, dict):
-            value = type_of(document, additional)
+            value = type_of(named, additional)
             return TypeRef(
                 f"dict[str, {_annotated(value)}]",
                 f"dictionary of string to {value.label}",
@@ -185,12 +186,12 @@ def _base_type(document: dict[str, Any], schema: dict[str, Any], kind: Any) -> T
     return TypeRef("dict[str, Any]" if kind == "object" else "Any", label)
 
 
-def _tuple(document: dict[str, Any], schema: dict[str, Any]) -> TypeRef:
+def _tuple(named: NamedSchemas, schema: dict[str, Any]) -> TypeRef:
     """An array whose items are typed by position (3.1 ``prefixItems``): a tuple when no more
     items may follow (``items: false``, or ``maxItems`` no more than the positions), read as
     if every position were there; else a list of any JSON values. The tuple takes a list (a
     JSON array once a field's validator has read it); its items keep their strict types."""
-    positions = [type_of(document, item) for item in schema["prefixItems"]]
+    positions = [type_of(named, item) for item in schema["prefixItems"]]
     high = schema.get("maxItems")
     if schema.get("items") is not False and not (isinstance(high, int) and high <= len(positions)):
         return TypeRef("list[Any]", "list of any JSON values")
@@ -202,20 +203,18 @@ def _tuple(document: dict[str, Any], schema: dict[str, Any]) -> TypeRef:
     )
 
 
-def alias_type(document: dict[str, Any], schema: dict[str, Any]) -> TypeRef:
+def alias_type(named: NamedSchemas, schema: dict[str, Any]) -> TypeRef:
     """The type a named schema that is not an object or an enumeration stands for, its rules
     carried in ``Annotated``: a ``$ref`` with siblings is its target."""
     target = ref_target(schema)
     if target is not None:
-        return type_of(document, {"$ref": schema["$ref"]})
-    found = type_of(document, {k: v for k, v in schema.items() if k != "title"})
+        return type_of(named, {"$ref": schema["$ref"]})
+    found = type_of(named, {k: v for k, v in schema.items() if k != "title"})
     label = ", ".join([found.label, *(c.label for c in found.constraints)])
     return dataclasses.replace(found, annotation=_annotated(found), label=label, constraints=())
 
 
-def _discriminated(
-    document: dict[str, Any], schema: dict[str, Any], union: TypeRef
-) -> TypeRef | None:
+def _discriminated(named: NamedSchemas, schema: dict[str, Any], union: TypeRef) -> TypeRef | None:
     """``union`` told apart by its ``discriminator``, when pydantic can: each member a ``$ref``
     to a class whose property is required and has one value (an ``enum`` of one, a
     ``const``), the values those of the ``mapping`` where it gives one, or a class whose
@@ -230,14 +229,14 @@ def _discriminated(
         target = ref_target(member)
         if target is None:
             return None
-        if named_schemas(document).tags.get(target, ("",))[0] == wire_name:
+        if named.tags.get(target, ("",))[0] == wire_name:
             continue
-        merged = merged_object(document, deref(document, member))
+        merged = merged_object(named.document, deref(named.document, member))
         if merged is None or wire_name not in (merged.get("required") or []):
             return None
         values = single_value(merged["properties"].get(wire_name))
-        named = {v for v, t in mapping.items() if t in (f"#{target}", jp.split(target)[-1])}
-        if values is None or (mapping and named and named != {values}):
+        mapped = {v for v, t in mapping.items() if t in (f"#{target}", jp.split(target)[-1])}
+        if values is None or (mapping and mapped and mapped != {values}):
             return None
     field = naming.field(str(wire_name))
     return dataclasses.replace(
