@@ -251,6 +251,8 @@ def _present(values: Mapping[str, Any]) -> dict[str, Any]:
 def _wire_text(value: object) -> str:
     """A value as a header, cookie or form field carries it: a string as it is, a member of an
     enumeration as its value, a list comma-separated, anything else as JSON (``true``, ``3``)."""
+    if type(value) is str:  # most values, at once
+        return value
     if isinstance(value, list):
         return ",".join(_wire_text(item) for item in value)
     plain = _ANY.dump_python(value, mode="json")
