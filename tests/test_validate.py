@@ -220,3 +220,16 @@ def test_mutual_tls_is_a_warning_that_the_transport_carries_it() -> None:
         document["components"]["securitySchemes"]["certificate"] = {"type": "mutualTLS"}
 
     assert found(spec_with(with_mutual_tls)) == [("warning", "unsupported")]
+
+
+def test_what_the_generated_code_reads_only_approximately_is_a_warning_at_its_place() -> None:
+    def approximated(document: dict[str, Any]) -> None:
+        post = operation(document)
+        post["parameters"] = [
+            {"name": "filter", "in": "query", "style": "deepObject", "schema": {"type": "object"}}
+        ]
+        media = post["requestBody"]["content"]["application/json"]
+        post["requestBody"]["content"]["*/*"] = {"schema": {"not": {"type": "null"}}}
+        media["schema"] = {**media["schema"], "propertyNames": {"pattern": "^[a-z]+$"}}
+
+    assert found(spec_with(approximated)) == [("warning", "unmodelled")] * 4

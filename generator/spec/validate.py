@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 
 from generator.diagnostics import Diagnostic, error, warning
-from generator.spec import extensions, schema_rules
+from generator.spec import extensions, schema_rules, unmodelled
 from generator.spec import pointer as jp
 from generator.spec.load import LoadedSpec
 from generator.spec.openapi import (
@@ -528,10 +528,11 @@ SHAPED_NODE_RULES: dict[Place, tuple[NodeRule, ...]] = {
         schema_rules.keywords_known,
         schema_rules.bounds,
         schema_rules.schema_values,
+        unmodelled.unchecked_keywords,
     ),
-    "parameter": (schema_rules.holder_examples,),
+    "parameter": (schema_rules.holder_examples, unmodelled.parameter_style),
     "header": (schema_rules.holder_examples,),
-    "media type": (schema_rules.holder_examples,),
+    "media type": (schema_rules.holder_examples, unmodelled.wildcard_media_type),
 }
 """Rules of one object, by its place, on a document whose shape OpenAPI accepts."""
 
