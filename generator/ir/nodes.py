@@ -598,8 +598,8 @@ class Tag:
         types and its arguments' validation types name."""
         hints = self.server_hints + self.parameter_kinds
         return {
-            "typing": tuple(naming.export_order(_typing_names(hints))),
-            "pydantic": tuple(naming.export_order(_pydantic_names(hints))),
+            "typing": tuple(naming.import_order(_typing_names(hints))),
+            "pydantic": tuple(naming.import_order(_pydantic_names(hints))),
         }
 
 

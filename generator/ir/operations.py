@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -43,9 +42,7 @@ from generator.ir.scopes import Scope
 from generator.ir.types import type_of
 from generator.spec import pointer as jp
 from generator.spec.load import LoadedSpec
-from generator.spec.openapi import OperationSite, deref, parameters_of, ref_target
-
-JSON_MEDIA_TYPE = re.compile(r"^application/([\w.+-]+\+)?json$", re.IGNORECASE)
+from generator.spec.openapi import JSON_MEDIA_TYPE, OperationSite, deref, parameters_of, ref_target
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,7 @@ def _base_type(named: NamedSchemas, schema: dict[str, Any], kind: Any) -> TypeRe
     if kind == "array":
         items = type_of(named, schema.get("items", {}))
         return TypeRef(
-            f"list[{_annotated(items)}]",
+            f"list[{items.checked}]",
             f"list of {items.label}",
             _size_constraints(schema, "minItems", "maxItems", "item"),
             f"list[{items.plain}]",
@@ -178,7 +178,7 @@ def _base_type(named: NamedSchemas, schema: dict[str, Any], kind: Any) -> TypeRe
         if not schema.get("properties") and isinstance(additional, dict):
             value = type_of(named, additional)
             return TypeRef(
-                f"dict[str, {_annotated(value)}]",
+                f"dict[str, {value.checked}]",
                 f"dictionary of string to {value.label}",
                 hint=f"dict[str, {value.plain}]",
             )
@@ -195,7 +195,7 @@ def _tuple(named: NamedSchemas, schema: dict[str, Any]) -> TypeRef:
     high = schema.get("maxItems")
     if schema.get("items") is not False and not (isinstance(high, int) and high <= len(positions)):
         return TypeRef("list[Any]", "list of any JSON values")
-    exact = "tuple[" + ", ".join(_annotated(p) for p in positions) + "]"
+    exact = "tuple[" + ", ".join(p.checked for p in positions) + "]"
     return TypeRef(
         f"Annotated[{exact}, Field(strict=False)]",  # strict, only a tuple is one, not an array
         "tuple of " + ", ".join(p.label for p in positions),
@@ -211,7 +211,7 @@ def alias_type(named: NamedSchemas, schema: dict[str, Any]) -> TypeRef:
         return type_of(named, {"$ref": schema["$ref"]})
     found = type_of(named, {k: v for k, v in schema.items() if k != "title"})
     label = ", ".join([found.label, *(c.label for c in found.constraints)])
-    return dataclasses.replace(found, annotation=_annotated(found), label=label, constraints=())
+    return dataclasses.replace(found, annotation=found.checked, label=label, constraints=())
 
 
 def _discriminated(named: NamedSchemas, schema: dict[str, Any], union: TypeRef) -> TypeRef | None:
@@ -242,14 +242,6 @@ def _discriminated(named: NamedSchemas, schema: dict[str, Any], union: TypeRef) 
     return dataclasses.replace(
         union, annotation=f"Annotated[{union.annotation}, Field(discriminator={field!r})]"
     )
-
-
-def _annotated(inner: TypeRef) -> str:
-    """``inner`` as a type argument, its constraints carried in ``Annotated``."""
-    if not inner.constraints:
-        return inner.annotation
-    rules = ", ".join(f"{c.keyword}={c.value}" for c in inner.constraints)
-    return f"Annotated[{inner.annotation}, Field({rules})]"
 
 
 def _string_constraints(schema: dict[str, Any]) -> tuple[Constraint, ...]:

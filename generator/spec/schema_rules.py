@@ -15,10 +15,8 @@ import jsonschema_rs
 from generator.diagnostics import Diagnostic, error
 from generator.spec import pointer as jp
 from generator.spec.load import LoadedSpec
-from generator.spec.openapi import deref
+from generator.spec.openapi import JSON_MEDIA_TYPE, deref
 from generator.spec.walk import Node
-
-JSON_MEDIA_TYPE = re.compile(r"^application/([\w.+-]+\+)?json$", re.IGNORECASE)
 
 KEYWORDS = frozenset(
     {
