@@ -173,7 +173,7 @@ class _Context(Generic[_S]):
         if self.features is not None and feature is not None:
             name, version = feature
             available = self.features.get(name)
-            if available is None or available < version:
+            if available is not None and available < version:  # an unlisted one is unknown
                 raise FeatureNotSupportedError(operation, name, version, available)
         sent = {name: _wire_text(value) for name, value in _present(headers).items()}
         if body is not None:
