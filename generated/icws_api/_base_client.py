@@ -15,10 +15,15 @@ bytes.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import copy
 import json
+import logging
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from types import TracebackType
 from typing import (
     TYPE_CHECKING,
@@ -27,8 +32,10 @@ from typing import (
     Generic,
     Literal,
     NamedTuple,
+    ParamSpec,
     Protocol,
     Self,
+    TypedDict,
     TypeVar,
     overload,
 )
@@ -44,23 +51,32 @@ from ._exceptions import (
     RequestTimeoutError,
     TransportError,
 )
+from ._logging import Secrets, log_answer, log_request, log_retry, logger
 from ._models._base import ApiModel
+from ._retries import DEFAULT_MAX_RETRIES, IDEMPOTENT_METHODS, RetryPolicy
 
 if TYPE_CHECKING:
+    from httpx._client import UseClientDefault  # the type of httpx.USE_CLIENT_DEFAULT
     from pydantic import BaseModel
 
 __all__ = [
     "BINARY",
+    "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "TEXT",
     "AsyncClientBase",
     "AsyncContext",
+    "AsyncRawResource",
     "AsyncResource",
     "Body",
+    "RawResponse",
+    "RequestOptions",
     "ResponseErrors",
     "Result",
+    "Secrets",
     "SyncClientBase",
     "SyncContext",
+    "SyncRawResource",
     "SyncResource",
 ]
 
@@ -74,6 +90,9 @@ _S = TypeVar("_S")
 """The package's ``Session``."""
 _M = TypeVar("_M", bound=ApiModel)
 _T = TypeVar("_T")
+_R = TypeVar("_R")
+"""A tag's client."""
+_P = ParamSpec("_P")
 
 
 _RESULT_CONFIG = ConfigDict(strict=True, allow_inf_nan=False, defer_build=True)
@@ -132,6 +151,75 @@ class Body(NamedTuple):
     """The ``Content-Type`` header (a multipart body's boundary included)."""
 
 
+class RequestOptions(TypedDict, total=False):
+    """Options of one call (its ``request_options``), each taking the place of the client's."""
+
+    timeout: float | httpx.Timeout | None
+    """Seconds the call may take, per attempt (None: no limit)."""
+    max_retries: int
+    """Times the call may be sent again after a failure that allows it (0: never)."""
+    extra_headers: Mapping[str, str]
+    """Headers sent besides (or instead of) the operation's own."""
+    extra_query: Mapping[str, str]
+    """Query parameters sent besides (or instead of) the operation's own."""
+
+
+class _Defaults(NamedTuple):
+    """A client's options for every call: :class:`RequestOptions` before the call's own."""
+
+    timeout: float | httpx.Timeout | UseClientDefault | None = httpx.USE_CLIENT_DEFAULT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    extra_headers: Mapping[str, str] = {}
+    extra_query: Mapping[str, str] = {}
+
+
+class RawResponse(Generic[_T]):
+    """An answer as it came (``client.with_raw_response``): its status and headers, the result
+    read from it, and the attempts the call took."""
+
+    __slots__ = ("attempts", "http_response", "parsed")
+
+    def __init__(self, parsed: _T, http_response: httpx.Response, attempts: int) -> None:
+        self.parsed = parsed
+        """The result, as the operation's method returns it."""
+        self.http_response = http_response
+        """The ``httpx.Response`` (its body already read)."""
+        self.attempts = attempts
+        """The requests sent for the call: 1, plus the retries."""
+
+    @property
+    def status_code(self) -> int:
+        """The answer's status."""
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The answer's headers."""
+        return self.http_response.headers
+
+    def __repr__(self) -> str:
+        return f"<RawResponse {self.status_code} after {self.attempts} attempt(s): {self.parsed!r}>"
+
+
+class _Capture:
+    """Where ``_call`` leaves the answer of a call made for a :class:`RawResponse`."""
+
+    __slots__ = ("attempts", "response")
+
+    def __init__(self) -> None:
+        self.response: httpx.Response | None = None
+        self.attempts = 0
+
+    def raw(self, parsed: _T) -> RawResponse[_T]:
+        if self.response is None:  # pragma: no cover - every call that returns ends in _call
+            raise RuntimeError("the call made no request")
+        return RawResponse(parsed, self.response, self.attempts)
+
+
+_CAPTURE: ContextVar[_Capture | None] = ContextVar("_CAPTURE", default=None)
+"""Set while a call is made for a :class:`RawResponse`."""
+
+
 class ResponseErrors(Protocol):
     """What a client needs of the package's ``errors`` module: the exception an answer is."""
 
@@ -142,16 +230,31 @@ class ResponseErrors(Protocol):
 
 class _Context(Generic[_S]):
     """What every operation of one client shares: the session, the server's feature versions
-    (when known), the package's errors, and the HTTP client."""
+    (when known), the package's errors, what its logs keep secret, the client's options for
+    every call, and the HTTP client."""
 
     http: httpx.Client | httpx.AsyncClient
 
     def __init__(
-        self, session: _S | None, features: Mapping[str, int] | None, errors: ResponseErrors
+        self,
+        session: _S | None,
+        features: Mapping[str, int] | None,
+        errors: ResponseErrors,
+        secrets: Secrets,
+        defaults: _Defaults,
     ) -> None:
         self.session = session
         self.features = features
         self.errors = errors
+        self.secrets = secrets
+        self.defaults = defaults
+
+    def with_defaults(self, defaults: _Defaults) -> Self:
+        """A copy of this context (the same HTTP client, session and features) with other
+        options for every call."""
+        derived = copy.copy(self)
+        derived.defaults = defaults
+        return derived
 
     def require_session(self) -> _S:
         if self.session is None:
@@ -167,9 +270,11 @@ class _Context(Generic[_S]):
         params: Mapping[str, Any] | None,
         headers: Mapping[str, Any],
         body: Body | None,
+        options: RequestOptions | None,
     ) -> httpx.Request:
         """The request of ``operation``, unless the server is known to be too old for it.
-        Parameters and headers left out (None) are not sent."""
+        Parameters and headers left out (None) are not sent; the extra ones of the client and
+        of the call are added, in that order."""
         if self.features is not None and feature is not None:
             name, version = feature
             available = self.features.get(name)
@@ -178,21 +283,89 @@ class _Context(Generic[_S]):
         sent = {name: _wire_text(value) for name, value in _present(headers).items()}
         if body is not None:
             sent["Content-Type"] = body.media_type
+        query = _present(params) if params else {}
+        defaults = self.defaults
+        timeout = defaults.timeout
+        for extra_headers, extra_query in (
+            (defaults.extra_headers, defaults.extra_query),
+            (options.get("extra_headers"), options.get("extra_query")) if options else (None, None),
+        ):
+            if extra_headers:
+                _override(sent, extra_headers)
+            if extra_query:
+                query.update(extra_query)
+        if options and "timeout" in options:
+            timeout = options["timeout"]
         return self.http.build_request(
             method,
             path,
-            params=_present(params) if params else None,
+            params=query or None,
             headers=sent,
             content=body.content if body is not None else None,
+            timeout=timeout,
         )
 
+    def retry_policy(
+        self, method: str, idempotent: bool | None, options: RequestOptions | None
+    ) -> RetryPolicy:
+        """What the call may retry: as many times as the call or the client says; idempotent as
+        its method, unless the spec says otherwise."""
+        retries = options.get("max_retries") if options else None
+        return RetryPolicy(
+            self.defaults.max_retries if retries is None else retries,
+            method in IDEMPOTENT_METHODS if idempotent is None else idempotent,
+        )
+
+    def log_request(self, request: httpx.Request, attempts: int) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            log_request(request, attempts, self.secrets)
+
+    def failed(
+        self,
+        operation: str,
+        request: httpx.Request,
+        error: httpx.RequestError,
+        policy: RetryPolicy,
+        attempts: int,
+    ) -> float:
+        """The wait before sending ``request`` again after ``error``; raises when the call must
+        fail."""
+        delay = policy.after_failure(error, attempts)
+        if delay is None:
+            raise _no_answer(operation, error, attempts) from error
+        log_retry(request, attempts, delay, f"{type(error).__name__}: {error}", self.secrets)
+        return delay
+
+    def answered(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        policy: RetryPolicy,
+        attempts: int,
+    ) -> float | None:
+        """The wait before sending ``request`` again after ``response``; None when the answer
+        stands."""
+        capture = _CAPTURE.get()
+        if capture is not None:
+            capture.response, capture.attempts = response, attempts
+        if logger.isEnabledFor(logging.DEBUG):
+            log_answer(request, response, self.secrets)
+        if response.is_success:
+            return None
+        delay = policy.after_answer(response, attempts)
+        if delay is not None:
+            log_retry(request, attempts, delay, f"{response.status_code}", self.secrets)
+        return delay
+
     def outcome(
-        self, response: httpx.Response, result: type[_M] | Result[_T] | None
+        self, response: httpx.Response, result: type[_M] | Result[_T] | None, attempts: int
     ) -> _M | _T | None:
         """The answer's body as ``result`` (None when there is nothing to return); an error
         status, or a body that is not a ``result``, raises."""
         if not response.is_success:
-            raise self.errors.error_from_response(response)
+            error = self.errors.error_from_response(response)
+            error.attempts = attempts
+            raise error
         if result is None:
             return None
         if isinstance(result, Result) and result.wire == "text":
@@ -200,7 +373,7 @@ class _Context(Generic[_S]):
         if isinstance(result, Result) and result.wire == "binary":
             return result.validate_python(response.content)
         if not _JSON_MEDIA_TYPE.match(response.headers.get("Content-Type", "")):
-            raise self.errors.invalid_response(response, "the body is not JSON")
+            raise self._invalid(response, "the body is not JSON", attempts)
         try:
             if isinstance(result, Result):
                 return result.validate_json(response.content)
@@ -208,7 +381,12 @@ class _Context(Generic[_S]):
         except ValidationError as exc:
             name = result.name if isinstance(result, Result) else result.__name__
             problem = f"the body is not a valid {name}: {exc}"
-            raise self.errors.invalid_response(response, problem) from exc
+            raise self._invalid(response, problem, attempts) from exc
+
+    def _invalid(self, response: httpx.Response, problem: str, attempts: int) -> ApiErrorBase:
+        error = self.errors.invalid_response(response, problem)
+        error.attempts = attempts
+        return error
 
 
 class SyncContext(_Context[_S]):
@@ -222,8 +400,10 @@ class SyncContext(_Context[_S]):
         session: _S | None,
         features: Mapping[str, int] | None,
         errors: ResponseErrors,
+        secrets: Secrets,
+        defaults: _Defaults,
     ) -> None:
-        super().__init__(session, features, errors)
+        super().__init__(session, features, errors, secrets, defaults)
         self.http = http
 
 
@@ -238,14 +418,24 @@ class AsyncContext(_Context[_S]):
         session: _S | None,
         features: Mapping[str, int] | None,
         errors: ResponseErrors,
+        secrets: Secrets,
+        defaults: _Defaults,
     ) -> None:
-        super().__init__(session, features, errors)
+        super().__init__(session, features, errors, secrets, defaults)
         self.http = http
 
 
 def _present(values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` without the ones left out (None)."""
     return {name: value for name, value in values.items() if value is not None}
+
+
+def _override(headers: dict[str, str], extra: Mapping[str, str]) -> None:
+    """``headers`` with ``extra`` in place of any header of the same name, whatever its case."""
+    names = {name.lower() for name in extra}
+    for name in [name for name in headers if name.lower() in names]:
+        del headers[name]
+    headers.update(extra)
 
 
 def _wire_text(value: object) -> str:
@@ -283,10 +473,15 @@ def _fields_body(
     return Body(request.read(), request.headers["Content-Type"])
 
 
-def _no_answer(operation: str, exc: httpx.RequestError) -> TransportError:
-    if isinstance(exc, httpx.TimeoutException):
-        return RequestTimeoutError(f"{operation}: no answer in time ({exc})")
-    return TransportError(f"{operation}: {type(exc).__name__}: {exc}")
+def _no_answer(operation: str, exc: httpx.RequestError, attempts: int) -> TransportError:
+    tried = f" (after {attempts} attempts)" if attempts > 1 else ""
+    error = (
+        RequestTimeoutError(f"{operation}: no answer in time{tried} ({exc})")
+        if isinstance(exc, httpx.TimeoutException)
+        else TransportError(f"{operation}: {type(exc).__name__}{tried}: {exc}")
+    )
+    error.attempts = attempts
+    return error
 
 
 class _Resource(Generic[_S]):
@@ -374,6 +569,8 @@ class SyncResource(_Resource[_S]):
         headers: Mapping[str, Any],
         body: Body | None = None,
         result: type[_M],
+        idempotent: bool | None = None,
+        request_options: RequestOptions | None = None,
     ) -> _M: ...
 
     @overload
@@ -388,6 +585,8 @@ class SyncResource(_Resource[_S]):
         headers: Mapping[str, Any],
         body: Body | None = None,
         result: Result[_T],
+        idempotent: bool | None = None,
+        request_options: RequestOptions | None = None,
     ) -> _T: ...
 
     @overload
@@ -402,6 +601,8 @@ class SyncResource(_Resource[_S]):
         headers: Mapping[str, Any],
         body: Body | None = None,
         result: None = None,
+        idempotent: bool | None = None,
+        request_options: RequestOptions | None = None,
     ) -> None: ...
 
     def _call(
@@ -415,16 +616,33 @@ class SyncResource(_Resource[_S]):
         headers: Mapping[str, Any],
         body: Body | None = None,
         result: type[_M] | Result[_T] | None = None,
+        idempotent: bool | None = None,
+        request_options: RequestOptions | None = None,
     ) -> _M | _T | None:
-        """Send ``operation`` (unless the server's features are too old for it) and read the
-        answer as ``result``. Parameters and headers left out (None) are not sent."""
+        """Send ``operation`` (unless the server's features are too old for it), again after a
+        failure that allows it, and read the answer as ``result``. Parameters and headers left
+        out (None) are not sent; ``idempotent`` says whether sending it twice does what sending
+        it once does (its method says, unless the spec does)."""
         context = self._context
-        request = context.request(operation, feature, method, path, params, headers, body)
-        try:
-            response = context.http.send(request)
-        except httpx.RequestError as exc:
-            raise _no_answer(operation, exc) from exc
-        return context.outcome(response, result)
+        request = context.request(
+            operation, feature, method, path, params, headers, body, request_options
+        )
+        policy = context.retry_policy(method, idempotent, request_options)
+        attempts = 0
+        while True:
+            attempts += 1
+            context.log_request(request, attempts)
+            try:
+                response = context.http.send(request)
+            except httpx.RequestError as exc:
+                delay = context.failed(operation, request, exc, policy, attempts)
+            else:
+                answered = context.answered(request, response, policy, attempts)
+                if answered is None:
+                    return context.outcome(response, result, attempts)
+                delay = answered
+                response.close()
+            time.sleep(delay)
 
 
 class AsyncResource(_Resource[_S]):
@@ -448,6 +666,8 @@ class AsyncResource(_Resource[_S]):
         headers: Mapping[str, Any],
         body: Body | None = None,
         result: type[_M],
+        idempotent: bool | None = None,
+        request_options: RequestOptions | None = None,
     ) -> _M: ...
 
     @overload
@@ -462,6 +682,8 @@ class AsyncResource(_Resource[_S]):
         headers: Mapping[str, Any],
         body: Body | None = None,
         result: Result[_T],
+        idempotent: bool | None = None,
+        request_options: RequestOptions | None = None,
     ) -> _T: ...
 
     @overload
@@ -476,6 +698,8 @@ class AsyncResource(_Resource[_S]):
         headers: Mapping[str, Any],
         body: Body | None = None,
         result: None = None,
+        idempotent: bool | None = None,
+        request_options: RequestOptions | None = None,
     ) -> None: ...
 
     async def _call(
@@ -489,16 +713,71 @@ class AsyncResource(_Resource[_S]):
         headers: Mapping[str, Any],
         body: Body | None = None,
         result: type[_M] | Result[_T] | None = None,
+        idempotent: bool | None = None,
+        request_options: RequestOptions | None = None,
     ) -> _M | _T | None:
-        """Send ``operation`` (unless the server's features are too old for it) and read the
-        answer as ``result``. Parameters and headers left out (None) are not sent."""
+        """Send ``operation`` (unless the server's features are too old for it), again after a
+        failure that allows it, and read the answer as ``result``. Parameters and headers left
+        out (None) are not sent; ``idempotent`` says whether sending it twice does what sending
+        it once does (its method says, unless the spec does)."""
         context = self._context
-        request = context.request(operation, feature, method, path, params, headers, body)
+        request = context.request(
+            operation, feature, method, path, params, headers, body, request_options
+        )
+        policy = context.retry_policy(method, idempotent, request_options)
+        attempts = 0
+        while True:
+            attempts += 1
+            context.log_request(request, attempts)
+            try:
+                response = await context.http.send(request)
+            except httpx.RequestError as exc:
+                delay = context.failed(operation, request, exc, policy, attempts)
+            else:
+                answered = context.answered(request, response, policy, attempts)
+                if answered is None:
+                    return context.outcome(response, result, attempts)
+                delay = answered
+                await response.aclose()
+            await asyncio.sleep(delay)
+
+
+class SyncRawResource(Generic[_R]):
+    """Base of a tag's blocking client whose operations answer with a :class:`RawResponse`."""
+
+    def __init__(self, resource: _R) -> None:
+        self._resource = resource
+
+    @staticmethod
+    def _raw(method: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> RawResponse[_T]:
+        """``method`` called, and its answer with its result."""
+        capture = _Capture()
+        token = _CAPTURE.set(capture)
         try:
-            response = await context.http.send(request)
-        except httpx.RequestError as exc:
-            raise _no_answer(operation, exc) from exc
-        return context.outcome(response, result)
+            parsed = method(*args, **kwargs)
+        finally:
+            _CAPTURE.reset(token)
+        return capture.raw(parsed)
+
+
+class AsyncRawResource(Generic[_R]):
+    """Base of a tag's asyncio client whose operations answer with a :class:`RawResponse`."""
+
+    def __init__(self, resource: _R) -> None:
+        self._resource = resource
+
+    @staticmethod
+    async def _raw(
+        method: Callable[_P, Awaitable[_T]], /, *args: _P.args, **kwargs: _P.kwargs
+    ) -> RawResponse[_T]:
+        """``method`` awaited, and its answer with its result."""
+        capture = _Capture()
+        token = _CAPTURE.set(capture)
+        try:
+            parsed = await method(*args, **kwargs)
+        finally:
+            _CAPTURE.reset(token)
+        return capture.raw(parsed)
 
 
 class _ClientBase(Generic[_S]):
@@ -506,11 +785,41 @@ class _ClientBase(Generic[_S]):
 
     _errors: ClassVar[ResponseErrors]
     """The package's ``errors`` module."""
+    _secrets: ClassVar[Secrets] = Secrets()
+    """What the logs never show: the spec's credentials and secret properties."""
 
     _context: SyncContext[_S] | AsyncContext[_S]
+    _http: httpx.Client | httpx.AsyncClient
+    _owns_http: bool
 
     def __init__(self) -> None:
         self._owns_session = False
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | UseClientDefault | None = httpx.USE_CLIENT_DEFAULT,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client sharing this one's HTTP client (its connection pool), session and features,
+        with other options for every call: a ``timeout``, ``max_retries``, and headers and query
+        parameters added to this client's. Closing it closes nothing."""
+        defaults = self._context.defaults
+        clone = object.__new__(type(self))
+        clone._owns_http = False
+        clone._owns_session = False
+        clone._context = self._context.with_defaults(
+            _Defaults(
+                defaults.timeout if timeout is httpx.USE_CLIENT_DEFAULT else timeout,
+                defaults.max_retries if max_retries is None else max_retries,
+                {**defaults.extra_headers, **(extra_headers or {})},
+                {**defaults.extra_query, **(extra_query or {})},
+            )
+        )
+        clone._http = self._http
+        return clone
 
     @property
     def session(self) -> _S | None:
@@ -539,6 +848,7 @@ class SyncClientBase(_ClientBase[_S]):
     """Base of the blocking ``Client``: it owns the HTTP client it made, not one it was given."""
 
     _context: SyncContext[_S]
+    _http: httpx.Client
 
     def __init__(
         self,
@@ -547,6 +857,7 @@ class SyncClientBase(_ClientBase[_S]):
         session: _S | None = None,
         http: httpx.Client | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         features: Mapping[str, int] | None = None,
     ) -> None:
         if (base_url is None) == (http is None):
@@ -555,7 +866,10 @@ class SyncClientBase(_ClientBase[_S]):
         self._http = (
             http if http is not None else httpx.Client(base_url=base_url or "", timeout=timeout)
         )
-        self._context = SyncContext(self._http, session, features, self._errors)
+        defaults = _Defaults(max_retries=max_retries)
+        self._context = SyncContext(
+            self._http, session, features, self._errors, self._secrets, defaults
+        )
         super().__init__()
 
     def close(self) -> None:
@@ -580,6 +894,7 @@ class AsyncClientBase(_ClientBase[_S]):
     given."""
 
     _context: AsyncContext[_S]
+    _http: httpx.AsyncClient
 
     def __init__(
         self,
@@ -588,6 +903,7 @@ class AsyncClientBase(_ClientBase[_S]):
         session: _S | None = None,
         http: httpx.AsyncClient | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         features: Mapping[str, int] | None = None,
     ) -> None:
         if (base_url is None) == (http is None):
@@ -598,7 +914,10 @@ class AsyncClientBase(_ClientBase[_S]):
             if http is not None
             else httpx.AsyncClient(base_url=base_url or "", timeout=timeout)
         )
-        self._context = AsyncContext(self._http, session, features, self._errors)
+        defaults = _Defaults(max_retries=max_retries)
+        self._context = AsyncContext(
+            self._http, session, features, self._errors, self._secrets, defaults
+        )
         super().__init__()
 
     async def close(self) -> None:

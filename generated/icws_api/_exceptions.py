@@ -34,6 +34,9 @@ class ApiException(Exception):
     error status, or with a body the API does not document) and ``ClientError`` (the call was
     not sent, or got no answer)."""
 
+    attempts: int = 1
+    """The requests sent for the call: 1, plus the retries."""
+
 
 class ClientError(ApiException):
     """A failure on the client's side: the call was not sent, or got no answer."""

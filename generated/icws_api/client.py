@@ -17,9 +17,13 @@ import httpx
 
 from . import errors
 from ._base_client import (
+    DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AsyncClientBase,
+    RawResponse,
+    RequestOptions,
     ResponseErrors,
+    Secrets,
     SyncClientBase,
 )
 from .errors import ApiException, ServiceUnavailableError
@@ -31,10 +35,29 @@ if TYPE_CHECKING:
         IcAuthConnectionRequestSettings,
         SingleSignOnTokenConnectionRequestSettings,
     )
-    from .resources.connection import AsyncConnectionClient, ConnectionClient
-    from .resources.dialer import AsyncDialerClient, DialerClient
+    from .resources.connection import (
+        AsyncConnectionClient,
+        AsyncConnectionClientWithRawResponse,
+        ConnectionClient,
+        ConnectionClientWithRawResponse,
+    )
+    from .resources.dialer import (
+        AsyncDialerClient,
+        AsyncDialerClientWithRawResponse,
+        DialerClient,
+        DialerClientWithRawResponse,
+    )
 
-__all__ = ["DEFAULT_TIMEOUT", "AsyncClient", "Client"]
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "AsyncClient",
+    "AsyncClientWithRawResponse",
+    "Client",
+    "ClientWithRawResponse",
+    "RawResponse",
+    "RequestOptions",
+]
 
 
 class Client(SyncClientBase[Session]):
@@ -49,6 +72,14 @@ class Client(SyncClientBase[Session]):
     """
 
     _errors: ClassVar[ResponseErrors] = errors
+    _secrets: ClassVar[Secrets] = Secrets(
+        headers=frozenset({"inin-icws-csrf-token"}),
+    )
+
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """Every operation, answering with a ``RawResponse``: the status, headers and result."""
+        return ClientWithRawResponse(self)
 
     @cached_property
     def connection(self) -> ConnectionClient:
@@ -155,6 +186,27 @@ class Client(SyncClientBase[Session]):
         super().close()
 
 
+class ClientWithRawResponse:
+    """``Client``'s operations, each answering with a ``RawResponse``: the status, headers and result."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    @cached_property
+    def connection(self) -> ConnectionClientWithRawResponse:
+        """Operations of the ``connection`` tag."""
+        from .resources.connection import ConnectionClientWithRawResponse
+
+        return ConnectionClientWithRawResponse(self._client.connection)
+
+    @cached_property
+    def dialer(self) -> DialerClientWithRawResponse:
+        """Operations of the ``dialer`` tag."""
+        from .resources.dialer import DialerClientWithRawResponse
+
+        return DialerClientWithRawResponse(self._client.dialer)
+
+
 class AsyncClient(AsyncClientBase[Session]):
     """A asyncio client of ICWS API: one attribute per tag, one method per operation.
 
@@ -167,6 +219,14 @@ class AsyncClient(AsyncClientBase[Session]):
     """
 
     _errors: ClassVar[ResponseErrors] = errors
+    _secrets: ClassVar[Secrets] = Secrets(
+        headers=frozenset({"inin-icws-csrf-token"}),
+    )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """Every operation, answering with a ``RawResponse``: the status, headers and result."""
+        return AsyncClientWithRawResponse(self)
 
     @cached_property
     def connection(self) -> AsyncConnectionClient:
@@ -271,3 +331,24 @@ class AsyncClient(AsyncClientBase[Session]):
                 pass  # the session ends either way
             self._context.session = None
         await super().close()
+
+
+class AsyncClientWithRawResponse:
+    """``AsyncClient``'s operations, each answering with a ``RawResponse``: the status, headers and result."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    @cached_property
+    def connection(self) -> AsyncConnectionClientWithRawResponse:
+        """Operations of the ``connection`` tag."""
+        from .resources.connection import AsyncConnectionClientWithRawResponse
+
+        return AsyncConnectionClientWithRawResponse(self._client.connection)
+
+    @cached_property
+    def dialer(self) -> AsyncDialerClientWithRawResponse:
+        """Operations of the ``dialer`` tag."""
+        from .resources.dialer import AsyncDialerClientWithRawResponse
+
+        return AsyncDialerClientWithRawResponse(self._client.dialer)

@@ -384,6 +384,9 @@ class Operation:
     """Names of the cookies a call must carry, each made of literal text and path values."""
     accept: str
     """The Accept header: the media types of its responses."""
+    idempotent: bool | None
+    """Whether retries may send it twice, where the spec says (``x-idempotent``); None: its
+    method says."""
     slug: str
     """A name for its documentation page and anchor, unique in the API."""
     example_arguments: tuple[tuple[str, str], ...]
@@ -511,6 +514,17 @@ class Tag:
         return f"Async{self.class_prefix}Client"
 
     @functools.cached_property
+    def raw_client_class(self) -> str:
+        """Its blocking client class answering with raw responses
+        (``client.with_raw_response.<attribute>``)."""
+        return f"{self.class_prefix}ClientWithRawResponse"
+
+    @functools.cached_property
+    def async_raw_client_class(self) -> str:
+        """Its asyncio client class answering with raw responses."""
+        return f"Async{self.class_prefix}ClientWithRawResponse"
+
+    @functools.cached_property
     def _reading(self) -> tuple[tuple[tuple[str, str, str], ...], dict[str, str]]:
         return _reading((f"_{op.name.upper()}_RESULT", op) for op in self.operations)
 
@@ -556,7 +570,7 @@ class Tag:
         """What its client module imports from ``typing``."""
         names = _typing_names(self.client_hints)
         if any(op.body and op.body.model for op in self.operations):
-            names.add("overload")
+            names |= {"Any", "overload"}
         return tuple(naming.import_order(names))
 
     @functools.cached_property
@@ -575,7 +589,8 @@ class Tag:
         }
         return tuple(
             naming.import_order(
-                ["AsyncResource", "SyncResource"]
+                ["AsyncRawResource", "AsyncResource", "RawResponse", "RequestOptions"]
+                + ["SyncRawResource", "SyncResource"]
                 + (["Result"] if self.results else [])
                 + sorted(wire & set(WIRE_RESULTS.values()))
             )
@@ -714,6 +729,20 @@ class Api:
     def spec_json(self) -> str:
         """The bundled spec as JSON, shipped inside the package."""
         return self.published.json
+
+    @functools.cached_property
+    def secret_headers(self) -> tuple[str, ...]:
+        """The headers (lower case) security schemes carry credentials in, which logs redact."""
+        return tuple(
+            sorted(
+                {s.wire_name.lower() for s in self.security_schemes if s.location == "header"}
+            )
+        )
+
+    @functools.cached_property
+    def secret_query(self) -> tuple[str, ...]:
+        """The query parameters security schemes carry credentials in, which logs redact."""
+        return tuple(sorted({s.wire_name for s in self.security_schemes if s.location == "query"}))
 
     @functools.cached_property
     def session_create(self) -> Operation | None:

@@ -71,6 +71,7 @@ def operation_of(context: Context, site: OperationSite) -> tuple[Operation, list
         f"operation {operation_id!r} has two arguments with one Python name", context.spec, problems
     )
     arguments.claim("body", "the body parameter", pointer)
+    arguments.claim("request_options", "the per-call options", pointer)
     body = _request_body(context, pointer, raw.get("requestBody"), arguments)
     parameters = _parameters(context, site, arguments)
     security = raw.get("security", document.get("security") or [])
@@ -119,6 +120,7 @@ def operation_of(context: Context, site: OperationSite) -> tuple[Operation, list
             if s.location == "cookie"
         ),
         accept=", ".join(dict.fromkeys(m for r in responses for m in r.media_types)),
+        idempotent=idempotent if isinstance(idempotent := raw.get("x-idempotent"), bool) else None,
         slug=f"{naming.tag_attribute(tag)}.{name}",
         security_schemes=tuple(schemes),
         session_role=raw.get("x-session") if raw.get("x-session") in ("create", "delete") else None,

@@ -4,7 +4,14 @@
 
 from __future__ import annotations
 
-from .._base_client import AsyncResource, SyncResource
+from .._base_client import (
+    AsyncRawResource,
+    AsyncResource,
+    RawResponse,
+    RequestOptions,
+    SyncRawResource,
+    SyncResource,
+)
 from .._models.connection import (
     AuthTokenConnectionRequestSettings,
     ConnectionResponse,
@@ -15,7 +22,12 @@ from .._models.connection import (
 )
 from ..session import Session
 
-__all__ = ["AsyncConnectionClient", "ConnectionClient"]
+__all__ = [
+    "AsyncConnectionClient",
+    "AsyncConnectionClientWithRawResponse",
+    "ConnectionClient",
+    "ConnectionClientWithRawResponse",
+]
 
 
 class ConnectionClient(SyncResource[Session]):
@@ -33,6 +45,7 @@ class ConnectionClient(SyncResource[Session]):
         *,
         accept_language: str,
         include: str | None = None,
+        request_options: RequestOptions | None = None,
     ) -> ConnectionResponse:
         """Logs a client in, creating a connection representation for a session with the Interaction
            Center server. See Connecting for more detailed information on how to create a session
@@ -53,8 +66,7 @@ class ConnectionClient(SyncResource[Session]):
                 include in the response. Options are: version, features, server-time (added in
                 version 4), default-workstation (added in version 5), purecloud-integration (added
                 in version 8), effective-station (added in version 10).
-
-        Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
             ConnectionResponse: The connection was created; the session's values are in the body and
                 the headers.
 
@@ -84,16 +96,20 @@ class ConnectionClient(SyncResource[Session]):
             },
             body=self._plain_body(body, "json", "application/json"),
             result=ConnectionResponse,
+            request_options=request_options,
         )
 
     def delete_connection(
         self,
+        *,
+        request_options: RequestOptions | None = None,
     ) -> None:
         """Logs the session out, ending its connection with the Interaction Center server.
 
         ``DELETE /icws/{sessionId}/connection``; needs feature ``connection`` version 1 or later.
 
-        Returns:
+        Args:
+            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
             None: The session was logged out.
 
         Raises:
@@ -118,16 +134,20 @@ class ConnectionClient(SyncResource[Session]):
                 "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
             },
+            request_options=request_options,
         )
 
     def get_features(
         self,
+        *,
+        request_options: RequestOptions | None = None,
     ) -> FeatureInfoList:
         """Lists the features the server offers, each with its version.
 
         ``GET /icws/connection/features``; needs feature ``connection`` version 1 or later.
 
-        Returns:
+        Args:
+            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
             FeatureInfoList: The server's features.
 
         Raises:
@@ -145,12 +165,14 @@ class ConnectionClient(SyncResource[Session]):
                 "Accept": "application/vnd.inin.icws+json",
             },
             result=FeatureInfoList,
+            request_options=request_options,
         )
 
     def get_feature(
         self,
         *,
         feature_id: str,
+        request_options: RequestOptions | None = None,
     ) -> FeatureInfo:
         """Gets one feature the server offers, with its version.
 
@@ -159,8 +181,7 @@ class ConnectionClient(SyncResource[Session]):
 
         Args:
             feature_id: ``featureId`` (path, string, required). The feature's name, such as dialer.
-
-        Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
             FeatureInfo: The feature and its version.
 
         Raises:
@@ -179,6 +200,69 @@ class ConnectionClient(SyncResource[Session]):
                 "Accept": "application/vnd.inin.icws+json",
             },
             result=FeatureInfo,
+            request_options=request_options,
+        )
+
+
+class ConnectionClientWithRawResponse(SyncRawResource[ConnectionClient]):
+    """``ConnectionClient``'s operations, each answering with a ``RawResponse``: the status, headers
+    and result."""
+
+    def create_connection(
+        self,
+        body: (
+            IcAuthConnectionRequestSettings
+            | AuthTokenConnectionRequestSettings
+            | SingleSignOnTokenConnectionRequestSettings
+        ),
+        /,
+        *,
+        accept_language: str,
+        include: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[ConnectionResponse]:
+        """``create_connection``, answering with a ``RawResponse``."""
+        return self._raw(
+            self._resource.create_connection,
+            body,
+            accept_language=accept_language,
+            include=include,
+            request_options=request_options,
+        )
+
+    def delete_connection(
+        self,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[None]:
+        """``delete_connection``, answering with a ``RawResponse``."""
+        return self._raw(
+            self._resource.delete_connection,
+            request_options=request_options,
+        )
+
+    def get_features(
+        self,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[FeatureInfoList]:
+        """``get_features``, answering with a ``RawResponse``."""
+        return self._raw(
+            self._resource.get_features,
+            request_options=request_options,
+        )
+
+    def get_feature(
+        self,
+        *,
+        feature_id: str,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[FeatureInfo]:
+        """``get_feature``, answering with a ``RawResponse``."""
+        return self._raw(
+            self._resource.get_feature,
+            feature_id=feature_id,
+            request_options=request_options,
         )
 
 
@@ -197,6 +281,7 @@ class AsyncConnectionClient(AsyncResource[Session]):
         *,
         accept_language: str,
         include: str | None = None,
+        request_options: RequestOptions | None = None,
     ) -> ConnectionResponse:
         """Logs a client in, creating a connection representation for a session with the Interaction
            Center server. See Connecting for more detailed information on how to create a session
@@ -217,8 +302,7 @@ class AsyncConnectionClient(AsyncResource[Session]):
                 include in the response. Options are: version, features, server-time (added in
                 version 4), default-workstation (added in version 5), purecloud-integration (added
                 in version 8), effective-station (added in version 10).
-
-        Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
             ConnectionResponse: The connection was created; the session's values are in the body and
                 the headers.
 
@@ -248,16 +332,20 @@ class AsyncConnectionClient(AsyncResource[Session]):
             },
             body=self._plain_body(body, "json", "application/json"),
             result=ConnectionResponse,
+            request_options=request_options,
         )
 
     async def delete_connection(
         self,
+        *,
+        request_options: RequestOptions | None = None,
     ) -> None:
         """Logs the session out, ending its connection with the Interaction Center server.
 
         ``DELETE /icws/{sessionId}/connection``; needs feature ``connection`` version 1 or later.
 
-        Returns:
+        Args:
+            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
             None: The session was logged out.
 
         Raises:
@@ -282,16 +370,20 @@ class AsyncConnectionClient(AsyncResource[Session]):
                 "Cookie": self._cookies(_session.cookies),
                 "Accept": "application/vnd.inin.icws+json",
             },
+            request_options=request_options,
         )
 
     async def get_features(
         self,
+        *,
+        request_options: RequestOptions | None = None,
     ) -> FeatureInfoList:
         """Lists the features the server offers, each with its version.
 
         ``GET /icws/connection/features``; needs feature ``connection`` version 1 or later.
 
-        Returns:
+        Args:
+            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
             FeatureInfoList: The server's features.
 
         Raises:
@@ -309,12 +401,14 @@ class AsyncConnectionClient(AsyncResource[Session]):
                 "Accept": "application/vnd.inin.icws+json",
             },
             result=FeatureInfoList,
+            request_options=request_options,
         )
 
     async def get_feature(
         self,
         *,
         feature_id: str,
+        request_options: RequestOptions | None = None,
     ) -> FeatureInfo:
         """Gets one feature the server offers, with its version.
 
@@ -323,8 +417,7 @@ class AsyncConnectionClient(AsyncResource[Session]):
 
         Args:
             feature_id: ``featureId`` (path, string, required). The feature's name, such as dialer.
-
-        Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
             FeatureInfo: The feature and its version.
 
         Raises:
@@ -343,4 +436,67 @@ class AsyncConnectionClient(AsyncResource[Session]):
                 "Accept": "application/vnd.inin.icws+json",
             },
             result=FeatureInfo,
+            request_options=request_options,
+        )
+
+
+class AsyncConnectionClientWithRawResponse(AsyncRawResource[AsyncConnectionClient]):
+    """``AsyncConnectionClient``'s operations, each answering with a ``RawResponse``: the status,
+    headers and result."""
+
+    async def create_connection(
+        self,
+        body: (
+            IcAuthConnectionRequestSettings
+            | AuthTokenConnectionRequestSettings
+            | SingleSignOnTokenConnectionRequestSettings
+        ),
+        /,
+        *,
+        accept_language: str,
+        include: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[ConnectionResponse]:
+        """``create_connection``, answering with a ``RawResponse``."""
+        return await self._raw(
+            self._resource.create_connection,
+            body,
+            accept_language=accept_language,
+            include=include,
+            request_options=request_options,
+        )
+
+    async def delete_connection(
+        self,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[None]:
+        """``delete_connection``, answering with a ``RawResponse``."""
+        return await self._raw(
+            self._resource.delete_connection,
+            request_options=request_options,
+        )
+
+    async def get_features(
+        self,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[FeatureInfoList]:
+        """``get_features``, answering with a ``RawResponse``."""
+        return await self._raw(
+            self._resource.get_features,
+            request_options=request_options,
+        )
+
+    async def get_feature(
+        self,
+        *,
+        feature_id: str,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[FeatureInfo]:
+        """``get_feature``, answering with a ``RawResponse``."""
+        return await self._raw(
+            self._resource.get_feature,
+            feature_id=feature_id,
+            request_options=request_options,
         )

@@ -4,9 +4,16 @@ reached as ``client.dialer``."""
 
 from __future__ import annotations
 
-from typing import overload
+from typing import Any, overload
 
-from .._base_client import AsyncResource, SyncResource
+from .._base_client import (
+    AsyncRawResource,
+    AsyncResource,
+    RawResponse,
+    RequestOptions,
+    SyncRawResource,
+    SyncResource,
+)
 from .._models.dialer import (
     AgentType,
     AgentTypeParameters,
@@ -15,7 +22,12 @@ from .._models.dialer import (
 )
 from ..session import Session
 
-__all__ = ["AsyncDialerClient", "DialerClient"]
+__all__ = [
+    "AsyncDialerClient",
+    "AsyncDialerClientWithRawResponse",
+    "DialerClient",
+    "DialerClientWithRawResponse",
+]
 
 
 class DialerClient(SyncResource[Session]):
@@ -25,6 +37,8 @@ class DialerClient(SyncResource[Session]):
     def mark_call_for_finishing(
         self,
         body: MarkCallForFinishingParameters,
+        *,
+        request_options: RequestOptions | None = None,
     ) -> None: ...
 
     @overload
@@ -34,6 +48,7 @@ class DialerClient(SyncResource[Session]):
         call_id: str,
         campaign_id: str,
         call_attributes: dict[str, str] | None = None,
+        request_options: RequestOptions | None = None,
     ) -> None: ...
 
     def mark_call_for_finishing(
@@ -43,6 +58,7 @@ class DialerClient(SyncResource[Session]):
         call_id: str | None = None,
         call_attributes: dict[str, str] | None = None,
         campaign_id: str | None = None,
+        request_options: RequestOptions | None = None,
     ) -> None:
         """Flags a call for redirection to a Finishing Agent.
 
@@ -56,8 +72,7 @@ class DialerClient(SyncResource[Session]):
                 call, as key/value pairs of strings.
             campaign_id: ``campaignId`` (string, required). ID of the campaign associated with the
                 call.
-
-        Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
             None: The request was received.
 
         Raises:
@@ -94,12 +109,15 @@ class DialerClient(SyncResource[Session]):
                 "json",
                 "application/json",
             ),
+            request_options=request_options,
         )
 
     @overload
     def update_stage(
         self,
         body: UpdateStageParameters,
+        *,
+        request_options: RequestOptions | None = None,
     ) -> None: ...
 
     @overload
@@ -109,6 +127,7 @@ class DialerClient(SyncResource[Session]):
         new_stage_id: int,
         campaign_id: str,
         agent_id: str | None = None,
+        request_options: RequestOptions | None = None,
     ) -> None: ...
 
     def update_stage(
@@ -118,6 +137,7 @@ class DialerClient(SyncResource[Session]):
         agent_id: str | None = None,
         new_stage_id: int | None = None,
         campaign_id: str | None = None,
+        request_options: RequestOptions | None = None,
     ) -> None:
         """Moves the agent to a new stage in the call.
 
@@ -130,8 +150,7 @@ class DialerClient(SyncResource[Session]):
                 2147483647). Id of the new stage of the call.
             campaign_id: ``campaignId`` (string, required). ID of the campaign associated with the
                 call.
-
-        Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
             None: The request to move the agent to the new stage succeeded.
 
         Raises:
@@ -167,12 +186,15 @@ class DialerClient(SyncResource[Session]):
                 "json",
                 "application/json",
             ),
+            request_options=request_options,
         )
 
     @overload
     def set_agent_type(
         self,
         body: AgentTypeParameters,
+        *,
+        request_options: RequestOptions | None = None,
     ) -> None: ...
 
     @overload
@@ -181,6 +203,7 @@ class DialerClient(SyncResource[Session]):
         *,
         agent_type: AgentType,
         campaign_ids: list[str],
+        request_options: RequestOptions | None = None,
     ) -> None: ...
 
     def set_agent_type(
@@ -189,6 +212,7 @@ class DialerClient(SyncResource[Session]):
         *,
         agent_type: AgentType | None = None,
         campaign_ids: list[str] | None = None,
+        request_options: RequestOptions | None = None,
     ) -> None:
         """Sets the agent type for agent for certain campaign...
 
@@ -200,8 +224,7 @@ class DialerClient(SyncResource[Session]):
             agent_type: ``agentType`` (AgentType (enumeration), required). The type of agent to set.
             campaign_ids: ``campaignIds`` (list of string, required, at least 1 item). The campaign
                 Ids in which to set the agent type.
-
-        Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
             None: The agentTypeParameters request was received.
 
         Raises:
@@ -238,7 +261,78 @@ class DialerClient(SyncResource[Session]):
                 "json",
                 "application/json",
             ),
+            request_options=request_options,
         )
+
+
+class DialerClientWithRawResponse(SyncRawResource[DialerClient]):
+    """``DialerClient``'s operations, each answering with a ``RawResponse``: the status, headers and
+    result."""
+
+    @overload
+    def mark_call_for_finishing(
+        self,
+        body: MarkCallForFinishingParameters,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[None]: ...
+
+    @overload
+    def mark_call_for_finishing(
+        self,
+        *,
+        call_id: str,
+        campaign_id: str,
+        call_attributes: dict[str, str] | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[None]: ...
+
+    def mark_call_for_finishing(self, *args: Any, **kwargs: Any) -> RawResponse[None]:
+        """``mark_call_for_finishing``, answering with a ``RawResponse``."""
+        return self._raw(self._resource.mark_call_for_finishing, *args, **kwargs)
+
+    @overload
+    def update_stage(
+        self,
+        body: UpdateStageParameters,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[None]: ...
+
+    @overload
+    def update_stage(
+        self,
+        *,
+        new_stage_id: int,
+        campaign_id: str,
+        agent_id: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[None]: ...
+
+    def update_stage(self, *args: Any, **kwargs: Any) -> RawResponse[None]:
+        """``update_stage``, answering with a ``RawResponse``."""
+        return self._raw(self._resource.update_stage, *args, **kwargs)
+
+    @overload
+    def set_agent_type(
+        self,
+        body: AgentTypeParameters,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[None]: ...
+
+    @overload
+    def set_agent_type(
+        self,
+        *,
+        agent_type: AgentType,
+        campaign_ids: list[str],
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[None]: ...
+
+    def set_agent_type(self, *args: Any, **kwargs: Any) -> RawResponse[None]:
+        """``set_agent_type``, answering with a ``RawResponse``."""
+        return self._raw(self._resource.set_agent_type, *args, **kwargs)
 
 
 class AsyncDialerClient(AsyncResource[Session]):
@@ -248,6 +342,8 @@ class AsyncDialerClient(AsyncResource[Session]):
     async def mark_call_for_finishing(
         self,
         body: MarkCallForFinishingParameters,
+        *,
+        request_options: RequestOptions | None = None,
     ) -> None: ...
 
     @overload
@@ -257,6 +353,7 @@ class AsyncDialerClient(AsyncResource[Session]):
         call_id: str,
         campaign_id: str,
         call_attributes: dict[str, str] | None = None,
+        request_options: RequestOptions | None = None,
     ) -> None: ...
 
     async def mark_call_for_finishing(
@@ -266,6 +363,7 @@ class AsyncDialerClient(AsyncResource[Session]):
         call_id: str | None = None,
         call_attributes: dict[str, str] | None = None,
         campaign_id: str | None = None,
+        request_options: RequestOptions | None = None,
     ) -> None:
         """Flags a call for redirection to a Finishing Agent.
 
@@ -279,8 +377,7 @@ class AsyncDialerClient(AsyncResource[Session]):
                 call, as key/value pairs of strings.
             campaign_id: ``campaignId`` (string, required). ID of the campaign associated with the
                 call.
-
-        Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
             None: The request was received.
 
         Raises:
@@ -317,12 +414,15 @@ class AsyncDialerClient(AsyncResource[Session]):
                 "json",
                 "application/json",
             ),
+            request_options=request_options,
         )
 
     @overload
     async def update_stage(
         self,
         body: UpdateStageParameters,
+        *,
+        request_options: RequestOptions | None = None,
     ) -> None: ...
 
     @overload
@@ -332,6 +432,7 @@ class AsyncDialerClient(AsyncResource[Session]):
         new_stage_id: int,
         campaign_id: str,
         agent_id: str | None = None,
+        request_options: RequestOptions | None = None,
     ) -> None: ...
 
     async def update_stage(
@@ -341,6 +442,7 @@ class AsyncDialerClient(AsyncResource[Session]):
         agent_id: str | None = None,
         new_stage_id: int | None = None,
         campaign_id: str | None = None,
+        request_options: RequestOptions | None = None,
     ) -> None:
         """Moves the agent to a new stage in the call.
 
@@ -353,8 +455,7 @@ class AsyncDialerClient(AsyncResource[Session]):
                 2147483647). Id of the new stage of the call.
             campaign_id: ``campaignId`` (string, required). ID of the campaign associated with the
                 call.
-
-        Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
             None: The request to move the agent to the new stage succeeded.
 
         Raises:
@@ -390,12 +491,15 @@ class AsyncDialerClient(AsyncResource[Session]):
                 "json",
                 "application/json",
             ),
+            request_options=request_options,
         )
 
     @overload
     async def set_agent_type(
         self,
         body: AgentTypeParameters,
+        *,
+        request_options: RequestOptions | None = None,
     ) -> None: ...
 
     @overload
@@ -404,6 +508,7 @@ class AsyncDialerClient(AsyncResource[Session]):
         *,
         agent_type: AgentType,
         campaign_ids: list[str],
+        request_options: RequestOptions | None = None,
     ) -> None: ...
 
     async def set_agent_type(
@@ -412,6 +517,7 @@ class AsyncDialerClient(AsyncResource[Session]):
         *,
         agent_type: AgentType | None = None,
         campaign_ids: list[str] | None = None,
+        request_options: RequestOptions | None = None,
     ) -> None:
         """Sets the agent type for agent for certain campaign...
 
@@ -423,8 +529,7 @@ class AsyncDialerClient(AsyncResource[Session]):
             agent_type: ``agentType`` (AgentType (enumeration), required). The type of agent to set.
             campaign_ids: ``campaignIds`` (list of string, required, at least 1 item). The campaign
                 Ids in which to set the agent type.
-
-        Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
             None: The agentTypeParameters request was received.
 
         Raises:
@@ -461,4 +566,75 @@ class AsyncDialerClient(AsyncResource[Session]):
                 "json",
                 "application/json",
             ),
+            request_options=request_options,
         )
+
+
+class AsyncDialerClientWithRawResponse(AsyncRawResource[AsyncDialerClient]):
+    """``AsyncDialerClient``'s operations, each answering with a ``RawResponse``: the status, headers
+    and result."""
+
+    @overload
+    async def mark_call_for_finishing(
+        self,
+        body: MarkCallForFinishingParameters,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[None]: ...
+
+    @overload
+    async def mark_call_for_finishing(
+        self,
+        *,
+        call_id: str,
+        campaign_id: str,
+        call_attributes: dict[str, str] | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[None]: ...
+
+    async def mark_call_for_finishing(self, *args: Any, **kwargs: Any) -> RawResponse[None]:
+        """``mark_call_for_finishing``, answering with a ``RawResponse``."""
+        return await self._raw(self._resource.mark_call_for_finishing, *args, **kwargs)
+
+    @overload
+    async def update_stage(
+        self,
+        body: UpdateStageParameters,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[None]: ...
+
+    @overload
+    async def update_stage(
+        self,
+        *,
+        new_stage_id: int,
+        campaign_id: str,
+        agent_id: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[None]: ...
+
+    async def update_stage(self, *args: Any, **kwargs: Any) -> RawResponse[None]:
+        """``update_stage``, answering with a ``RawResponse``."""
+        return await self._raw(self._resource.update_stage, *args, **kwargs)
+
+    @overload
+    async def set_agent_type(
+        self,
+        body: AgentTypeParameters,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[None]: ...
+
+    @overload
+    async def set_agent_type(
+        self,
+        *,
+        agent_type: AgentType,
+        campaign_ids: list[str],
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[None]: ...
+
+    async def set_agent_type(self, *args: Any, **kwargs: Any) -> RawResponse[None]:
+        """``set_agent_type``, answering with a ``RawResponse``."""
+        return await self._raw(self._resource.set_agent_type, *args, **kwargs)

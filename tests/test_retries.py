@@ -1,0 +1,177 @@
+"""Retries against a deliberately flaky loopback server in front of the mock: for every operation
+of the spec and every kind of failure, the attempts made are those its method allows, and a call
+the server may have executed is never sent twice."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from icws_api import AsyncClient, Client, Session, _retries, models
+from icws_api.errors import ApiError, TransportError
+from icws_api.testing import Mocks, create_mock_app
+
+from generator.ir.build import build
+from generator.ir.nodes import Operation
+from generator.spec.load import load
+from tests.conftest import SPEC
+from tests.flaky import CUT, PASS, SILENT, flaky_server
+from tests.loopback import LoopbackServer
+
+API = build(load(SPEC))
+SESSION = Session(
+    **{f.name: f.example for f in API.session_fields}, cookies=dict(API.example_cookies)
+)
+IDEMPOTENT = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}
+TIMEOUT = 0.3
+"""Seconds a call waits in these tests before giving up on a silent server."""
+MAX_RETRIES = 2
+
+
+def idempotent(operation: Operation) -> bool:
+    return (
+        operation.idempotent if operation.idempotent is not None else operation.method in IDEMPOTENT
+    )
+
+
+@pytest.fixture(autouse=True)
+def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_retries, "INITIAL_RETRY_DELAY", 0.01)
+
+
+@pytest.fixture(scope="module")
+def mock_url() -> Iterator[str]:
+    with LoopbackServer(create_mock_app(Mocks(), check_sessions=False)) as running:
+        yield running.url
+
+
+def example_call(client: Client | AsyncClient, operation: Operation, **options: Any) -> Any:
+    """``operation`` called through ``client`` with its example arguments."""
+    names = {name: getattr(models, name) for name in models.__all__}
+    arguments = {name: eval(code, dict(names)) for name, code in operation.example_arguments}
+    positional = (
+        [eval(operation.example_body_python, dict(names))] if operation.example_body_python else []
+    )
+    method = getattr(getattr(client, operation.tag_attribute), operation.name)
+    return method(*positional, **arguments, request_options={"timeout": TIMEOUT, **options})
+
+
+FAULTS: dict[str, tuple[Any, bool]] = {
+    # fault: (what the flaky server does, retried whatever the method)
+    "503": ((503, {}), True),
+    "429": ((429, {}), True),
+    "500": ((500, {}), False),
+    "502": ((502, {}), False),
+    "504": ((504, {}), False),
+    "cut after sending": (CUT, False),
+    "no answer in time": (SILENT, False),
+}
+RETRIED_IF_IDEMPOTENT = {"502", "504", "cut after sending", "no answer in time"}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("operation", API.operations, ids=lambda op: op.slug)
+def test_each_failure_is_retried_only_where_sending_again_cannot_repeat_the_call(
+    operation: Operation, fault: str, mock_url: str
+) -> None:
+    behaviour, always = FAULTS[fault]
+    retried = always or (fault in RETRIED_IF_IDEMPOTENT and idempotent(operation))
+    expected = 1 + MAX_RETRIES if retried else 1
+    with (
+        flaky_server([behaviour] * (MAX_RETRIES + 1), mock_url) as flaky,
+        Client(flaky.url, session=SESSION, max_retries=MAX_RETRIES) as client,
+        pytest.raises((ApiError, TransportError)) as raised,
+    ):
+        example_call(client, operation)
+    assert len(flaky.received) == expected
+    assert raised.value.attempts == expected
+
+
+@pytest.mark.parametrize("operation", API.operations, ids=lambda op: op.slug)
+def test_a_call_refused_before_sending_is_retried_whatever_its_method(operation: Operation) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    with Client(url, session=SESSION) as client, pytest.raises(TransportError) as raised:
+        example_call(client, operation)
+    assert raised.value.attempts == 1 + MAX_RETRIES
+
+
+@pytest.mark.parametrize("operation", API.operations, ids=lambda op: op.slug)
+def test_a_call_that_fails_then_succeeds_answers_with_the_success(
+    operation: Operation, mock_url: str
+) -> None:
+    with (
+        flaky_server([(503, {}), PASS], mock_url) as flaky,
+        Client(flaky.url, session=SESSION) as client,
+    ):
+        raw = example_call(client.with_raw_response, operation)
+    assert len(flaky.received) == 2
+    assert raw.attempts == 2
+    assert raw.status_code == operation.success_status
+
+
+def test_retry_after_is_honoured(mock_url: str) -> None:
+    operation = API.operations[0]
+    with (
+        flaky_server([(503, {"Retry-After": "1"}), PASS], mock_url) as flaky,
+        Client(flaky.url, session=SESSION) as client,
+    ):
+        started = time.monotonic()
+        example_call(client, operation)
+    assert time.monotonic() - started >= 1
+    assert len(flaky.received) == 2
+
+
+def test_a_retry_after_beyond_a_minute_fails_at_once(mock_url: str) -> None:
+    operation = API.operations[0]
+    with (
+        flaky_server([(503, {"Retry-After": "3600"})], mock_url) as flaky,
+        Client(flaky.url, session=SESSION) as client,
+        pytest.raises(ApiError) as raised,
+    ):
+        example_call(client, operation)
+    assert (len(flaky.received), raised.value.attempts) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("client_retries", "call_retries", "expected"),
+    [(0, None, 1), (5, 1, 2), (1, None, 2), (None, 0, 1), (None, None, 1 + MAX_RETRIES)],
+)
+def test_max_retries_is_the_clients_unless_the_call_says(
+    client_retries: int | None, call_retries: int | None, expected: int, mock_url: str
+) -> None:
+    operation = API.operations[0]
+    call = {} if call_retries is None else {"max_retries": call_retries}
+    with (
+        flaky_server([(503, {})] * 6, mock_url) as flaky,
+        Client(flaky.url, session=SESSION) as base,
+        pytest.raises(ApiError),
+    ):
+        client = base if client_retries is None else base.with_options(max_retries=client_retries)
+        example_call(client, operation, **call)
+    assert len(flaky.received) == expected
+
+
+@pytest.mark.parametrize("operation", API.operations, ids=lambda op: op.slug)
+def test_the_asyncio_client_retries_alike(operation: Operation, mock_url: str) -> None:
+    async def run(fault: Any) -> tuple[int, int]:
+        with flaky_server([fault] * (MAX_RETRIES + 1), mock_url) as flaky:
+            async with AsyncClient(flaky.url, session=SESSION) as client:
+                with pytest.raises((ApiError, TransportError)) as raised:
+                    await example_call(client, operation)
+            return len(flaky.received), raised.value.attempts
+
+    assert asyncio.run(run((503, {}))) == (3, 3)
+    cut = 3 if idempotent(operation) else 1
+    assert asyncio.run(run(CUT)) == (cut, cut)
+
+
+def test_a_post_the_spec_marks_idempotent_is_retried_after_a_cut_as_a_put_is() -> None:
+    cut = httpx.ReadError("connection lost after sending")
+    assert _retries.RetryPolicy(MAX_RETRIES, idempotent=True).after_failure(cut, 1) is not None
+    assert _retries.RetryPolicy(MAX_RETRIES, idempotent=False).after_failure(cut, 1) is None
