@@ -59,12 +59,12 @@ def log_request(request: httpx.Request, attempt: int, secrets: Secrets) -> None:
 def log_answer(request: httpx.Request, response: httpx.Response, secrets: Secrets) -> None:
     """Log the answer to ``request`` at DEBUG (call only when DEBUG is on)."""
     logger.debug(
-        "answer %d %s to %s %s in %.1f ms headers=%s body=%s",
+        "answer %d %s to %s %s in %s headers=%s body=%s",
         response.status_code,
         response.reason_phrase,
         request.method,
         _url(request.url, secrets),
-        response.elapsed.total_seconds() * 1000,
+        _elapsed(response),
         _headers(response.headers, secrets),
         _body(response.headers.get("Content-Type", ""), response.content, secrets),
     )
@@ -82,6 +82,13 @@ def log_retry(
         attempt,
         reason,
     )
+
+
+def _elapsed(response: httpx.Response) -> str:
+    try:
+        return f"{response.elapsed.total_seconds() * 1000:.1f} ms"
+    except RuntimeError:  # a transport that never closed the response
+        return "an unknown time"
 
 
 def _url(url: httpx.URL, secrets: Secrets) -> str:
