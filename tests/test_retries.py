@@ -18,8 +18,9 @@ from icws_api.testing import Mocks, create_mock_app
 
 from generator.ir.build import build
 from generator.ir.nodes import Operation
+from generator.render.render import render
 from generator.spec.load import load
-from tests.conftest import SPEC
+from tests.conftest import SPEC, TEMPLATES
 from tests.flaky import CUT, PASS, SILENT, flaky_server
 from tests.loopback import LoopbackServer
 
@@ -175,3 +176,16 @@ def test_a_post_the_spec_marks_idempotent_is_retried_after_a_cut_as_a_put_is() -
     cut = httpx.ReadError("connection lost after sending")
     assert _retries.RetryPolicy(MAX_RETRIES, idempotent=True).after_failure(cut, 1) is not None
     assert _retries.RetryPolicy(MAX_RETRIES, idempotent=False).after_failure(cut, 1) is None
+
+
+def test_x_idempotent_reaches_the_operations_call() -> None:
+    spec = load(SPEC)
+    post = next(op for op in API.operations if op.method == "POST")
+    spec.document["paths"][post.path]["post"]["x-idempotent"] = True
+    marked = build(spec)
+    operation = next(op for op in marked.operations if op.operation_id == post.operation_id)
+    assert operation.idempotent is True
+    module = render(marked, [TEMPLATES])[f"icws_api/resources/{operation.tag_attribute}.py"]
+    method = module[module.index(f"def {operation.name}(") :]
+    call = method[method.index("self._call(") : method.index("request_options=request_options")]
+    assert "idempotent=True" in call
