@@ -90,6 +90,8 @@ class Client(SyncClientBase[Session]):
         A 503 answer's other hosts are tried in turn.
         With ``negotiate_features``, the server's feature versions are read once, and a call the
         server is too old for raises ``FeatureNotSupportedError`` before it is sent.
+        Should anything fail once logged in, the session is logged out and the HTTP client closed
+        before the error is raised.
         """
         if body is None:
             from ._models.connection import IcAuthConnectionRequestSettings
@@ -130,29 +132,58 @@ class Client(SyncClientBase[Session]):
             except BaseException:
                 client.close()
                 raise
-            client._context.session = Session(
-                csrf_token=answer.csrf_token,
-                session_id=answer.session_id,
-                cookies={cookie.name: cookie.value or "" for cookie in client._http.cookies.jar},
-            )
-            client._owns_session = True
-            if negotiate_features:
-                listing = client.connection.get_features()
-                client._context.features = {
-                    entry.feature_id: entry.version for entry in listing.feature_info_list
-                }
+            try:
+                client._context.session = Session(
+                    csrf_token=answer.csrf_token,
+                    session_id=answer.session_id,
+                    cookies={
+                        cookie.name: cookie.value or "" for cookie in client._http.cookies.jar
+                    },
+                )
+                client._owns_session = True
+                if negotiate_features:
+                    listing = client.connection.get_features()
+                    client._context.features = {
+                        entry.feature_id: entry.version for entry in listing.feature_info_list
+                    }
+            except BaseException as error:
+                failure = client._end_session()
+                if failure is not None:
+                    error.add_note(f"Logging out afterwards failed too: {failure!r}")
+                raise
             return client
 
     def close(self) -> None:
-        """Log out if this client connected, then close the HTTP client if this client made it."""
-        if self._owns_session and self._context.session is not None:
-            self._owns_session = False
-            try:
+        """Log out if this client connected, then close the HTTP client if this client made it.
+
+        A failed logout (the session may then stay live on the server) is a ``RuntimeWarning``,
+        not an error. Closing again does nothing more.
+        """
+        failure = self._end_session()
+        if failure is not None:
+            import warnings
+
+            warnings.warn(
+                f"Logging out failed; the session may stay live on the server: {failure!r}",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+
+    def _end_session(self) -> ApiException | None:
+        """Log out if this client connected, then close the HTTP client if this client made it,
+        whatever happens: the error logging out raised, if any."""
+        connected = self._owns_session and self._context.session is not None
+        self._owns_session = False
+        try:
+            if connected:
                 self.connection.delete_connection()
-            except ApiException:
-                pass  # the session ends either way
-            self._context.session = None
-        super().close()
+        except ApiException as error:
+            return error
+        finally:
+            if connected:
+                self._context.session = None
+            super().close()
+        return None
 
 
 class AsyncClient(AsyncClientBase[Session]):
@@ -208,6 +239,8 @@ class AsyncClient(AsyncClientBase[Session]):
         A 503 answer's other hosts are tried in turn.
         With ``negotiate_features``, the server's feature versions are read once, and a call the
         server is too old for raises ``FeatureNotSupportedError`` before it is sent.
+        Should anything fail once logged in, the session is logged out and the HTTP client closed
+        before the error is raised.
         """
         if body is None:
             from ._models.connection import IcAuthConnectionRequestSettings
@@ -248,26 +281,55 @@ class AsyncClient(AsyncClientBase[Session]):
             except BaseException:
                 await client.close()
                 raise
-            client._context.session = Session(
-                csrf_token=answer.csrf_token,
-                session_id=answer.session_id,
-                cookies={cookie.name: cookie.value or "" for cookie in client._http.cookies.jar},
-            )
-            client._owns_session = True
-            if negotiate_features:
-                listing = await client.connection.get_features()
-                client._context.features = {
-                    entry.feature_id: entry.version for entry in listing.feature_info_list
-                }
+            try:
+                client._context.session = Session(
+                    csrf_token=answer.csrf_token,
+                    session_id=answer.session_id,
+                    cookies={
+                        cookie.name: cookie.value or "" for cookie in client._http.cookies.jar
+                    },
+                )
+                client._owns_session = True
+                if negotiate_features:
+                    listing = await client.connection.get_features()
+                    client._context.features = {
+                        entry.feature_id: entry.version for entry in listing.feature_info_list
+                    }
+            except BaseException as error:
+                failure = await client._end_session()
+                if failure is not None:
+                    error.add_note(f"Logging out afterwards failed too: {failure!r}")
+                raise
             return client
 
     async def close(self) -> None:
-        """Log out if this client connected, then close the HTTP client if this client made it."""
-        if self._owns_session and self._context.session is not None:
-            self._owns_session = False
-            try:
+        """Log out if this client connected, then close the HTTP client if this client made it.
+
+        A failed logout (the session may then stay live on the server) is a ``RuntimeWarning``,
+        not an error. Closing again does nothing more.
+        """
+        failure = await self._end_session()
+        if failure is not None:
+            import warnings
+
+            warnings.warn(
+                f"Logging out failed; the session may stay live on the server: {failure!r}",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+
+    async def _end_session(self) -> ApiException | None:
+        """Log out if this client connected, then close the HTTP client if this client made it,
+        whatever happens: the error logging out raised, if any."""
+        connected = self._owns_session and self._context.session is not None
+        self._owns_session = False
+        try:
+            if connected:
                 await self.connection.delete_connection()
-            except ApiException:
-                pass  # the session ends either way
-            self._context.session = None
-        await super().close()
+        except ApiException as error:
+            return error
+        finally:
+            if connected:
+                self._context.session = None
+            await super().close()
+        return None
