@@ -10,6 +10,7 @@ raises the class of ``icws_api.errors`` for it.
 
 from __future__ import annotations
 
+import warnings
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar, Self
 
@@ -113,14 +114,17 @@ class Client(SyncClientBase[Session]):
         password: str | None = None,
         http: httpx.Client | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         negotiate_features: bool = True,
     ) -> Self:
         """A client with a new session (POST /icws/connection), logged out again when closed.
 
         Give the body, or the fields of ``IcAuthConnectionRequestSettings`` as keywords.
-        A 503 answer's other hosts are tried in turn.
+        A 503 answer's other hosts are tried in turn (the login itself is not retried).
         With ``negotiate_features``, the server's feature versions are read once, and a call the
         server is too old for raises ``FeatureNotSupportedError`` before it is sent.
+        Should anything fail once logged in, the session is logged out and the HTTP client closed
+        before the error is raised.
         """
         if body is None:
             from ._models.connection import IcAuthConnectionRequestSettings
@@ -140,14 +144,15 @@ class Client(SyncClientBase[Session]):
             tried.append(url)
             if http is not None:
                 http.base_url = httpx.URL(url)
-                client = cls(http=http)
+                client = cls(http=http, max_retries=max_retries)
             else:
-                client = cls(url, timeout=timeout)
+                client = cls(url, timeout=timeout, max_retries=max_retries)
             try:
                 answer = client.connection.create_connection(
                     body,
                     accept_language=accept_language,
                     include=include,
+                    request_options={"max_retries": 0},
                 )
             except ServiceUnavailableError as error:
                 client.close()
@@ -161,29 +166,56 @@ class Client(SyncClientBase[Session]):
             except BaseException:
                 client.close()
                 raise
-            client._context.session = Session(
-                csrf_token=answer.csrf_token,
-                session_id=answer.session_id,
-                cookies={cookie.name: cookie.value or "" for cookie in client._http.cookies.jar},
-            )
-            client._owns_session = True
-            if negotiate_features:
-                listing = client.connection.get_features()
-                client._context.features = {
-                    entry.feature_id: entry.version for entry in listing.feature_info_list
-                }
+            try:
+                client._context.session = Session(
+                    csrf_token=answer.csrf_token,
+                    session_id=answer.session_id,
+                    cookies={
+                        cookie.name: cookie.value or "" for cookie in client._http.cookies.jar
+                    },
+                )
+                client._owns_session = True
+                if negotiate_features:
+                    listing = client.connection.get_features()
+                    client._context.features = {
+                        entry.feature_id: entry.version for entry in listing.feature_info_list
+                    }
+            except BaseException as error:
+                failure = client._end_session()
+                if failure is not None:
+                    error.add_note(f"Logging out afterwards failed too: {failure!r}")
+                raise
             return client
 
     def close(self) -> None:
-        """Log out if this client connected, then close the HTTP client if this client made it."""
-        if self._owns_session and self._context.session is not None:
-            self._owns_session = False
-            try:
+        """Log out if this client connected, then close the HTTP client if this client made it.
+
+        A failed logout (the session may then stay live on the server) is a ``RuntimeWarning``,
+        not an error. Closing again does nothing more.
+        """
+        failure = self._end_session()
+        if failure is not None:
+            warnings.warn(
+                f"Logging out failed; the session may stay live on the server: {failure!r}",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+
+    def _end_session(self) -> ApiException | None:
+        """Log out if this client connected, then close the HTTP client if this client made it,
+        whatever happens: the error logging out raised, if any."""
+        connected = self._owns_session and self._context.session is not None
+        self._owns_session = False
+        try:
+            if connected:
                 self.connection.delete_connection()
-            except ApiException:
-                pass  # the session ends either way
-            self._context.session = None
-        super().close()
+        except ApiException as error:
+            return error
+        finally:
+            if connected:
+                self._context.session = None
+            super().close()
+        return None
 
 
 class ClientWithRawResponse:
@@ -260,14 +292,17 @@ class AsyncClient(AsyncClientBase[Session]):
         password: str | None = None,
         http: httpx.AsyncClient | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         negotiate_features: bool = True,
     ) -> Self:
         """A client with a new session (POST /icws/connection), logged out again when closed.
 
         Give the body, or the fields of ``IcAuthConnectionRequestSettings`` as keywords.
-        A 503 answer's other hosts are tried in turn.
+        A 503 answer's other hosts are tried in turn (the login itself is not retried).
         With ``negotiate_features``, the server's feature versions are read once, and a call the
         server is too old for raises ``FeatureNotSupportedError`` before it is sent.
+        Should anything fail once logged in, the session is logged out and the HTTP client closed
+        before the error is raised.
         """
         if body is None:
             from ._models.connection import IcAuthConnectionRequestSettings
@@ -287,14 +322,15 @@ class AsyncClient(AsyncClientBase[Session]):
             tried.append(url)
             if http is not None:
                 http.base_url = httpx.URL(url)
-                client = cls(http=http)
+                client = cls(http=http, max_retries=max_retries)
             else:
-                client = cls(url, timeout=timeout)
+                client = cls(url, timeout=timeout, max_retries=max_retries)
             try:
                 answer = await client.connection.create_connection(
                     body,
                     accept_language=accept_language,
                     include=include,
+                    request_options={"max_retries": 0},
                 )
             except ServiceUnavailableError as error:
                 await client.close()
@@ -308,29 +344,56 @@ class AsyncClient(AsyncClientBase[Session]):
             except BaseException:
                 await client.close()
                 raise
-            client._context.session = Session(
-                csrf_token=answer.csrf_token,
-                session_id=answer.session_id,
-                cookies={cookie.name: cookie.value or "" for cookie in client._http.cookies.jar},
-            )
-            client._owns_session = True
-            if negotiate_features:
-                listing = await client.connection.get_features()
-                client._context.features = {
-                    entry.feature_id: entry.version for entry in listing.feature_info_list
-                }
+            try:
+                client._context.session = Session(
+                    csrf_token=answer.csrf_token,
+                    session_id=answer.session_id,
+                    cookies={
+                        cookie.name: cookie.value or "" for cookie in client._http.cookies.jar
+                    },
+                )
+                client._owns_session = True
+                if negotiate_features:
+                    listing = await client.connection.get_features()
+                    client._context.features = {
+                        entry.feature_id: entry.version for entry in listing.feature_info_list
+                    }
+            except BaseException as error:
+                failure = await client._end_session()
+                if failure is not None:
+                    error.add_note(f"Logging out afterwards failed too: {failure!r}")
+                raise
             return client
 
     async def close(self) -> None:
-        """Log out if this client connected, then close the HTTP client if this client made it."""
-        if self._owns_session and self._context.session is not None:
-            self._owns_session = False
-            try:
+        """Log out if this client connected, then close the HTTP client if this client made it.
+
+        A failed logout (the session may then stay live on the server) is a ``RuntimeWarning``,
+        not an error. Closing again does nothing more.
+        """
+        failure = await self._end_session()
+        if failure is not None:
+            warnings.warn(
+                f"Logging out failed; the session may stay live on the server: {failure!r}",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+
+    async def _end_session(self) -> ApiException | None:
+        """Log out if this client connected, then close the HTTP client if this client made it,
+        whatever happens: the error logging out raised, if any."""
+        connected = self._owns_session and self._context.session is not None
+        self._owns_session = False
+        try:
+            if connected:
                 await self.connection.delete_connection()
-            except ApiException:
-                pass  # the session ends either way
-            self._context.session = None
-        await super().close()
+        except ApiException as error:
+            return error
+        finally:
+            if connected:
+                self._context.session = None
+            await super().close()
+        return None
 
 
 class AsyncClientWithRawResponse:

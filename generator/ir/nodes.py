@@ -734,9 +734,7 @@ class Api:
     def secret_headers(self) -> tuple[str, ...]:
         """The headers (lower case) security schemes carry credentials in, which logs redact."""
         return tuple(
-            sorted(
-                {s.wire_name.lower() for s in self.security_schemes if s.location == "header"}
-            )
+            sorted({s.wire_name.lower() for s in self.security_schemes if s.location == "header"})
         )
 
     @functools.cached_property
