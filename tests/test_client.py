@@ -13,7 +13,6 @@ import pytest
 from icws_api import AsyncClient, Client, Session, errors
 from icws_api.errors import (
     ApiError,
-    ApiException,
     BadRequestError,
     ClientError,
     FeatureNotSupportedError,
@@ -169,13 +168,16 @@ def test_documented_error_statuses_raise_their_class(
 
 
 def test_every_exception_of_the_package_derives_from_one_root() -> None:
+    root = getattr(errors, API.root_error)
     classes = [getattr(errors, name) for name in errors.__all__]
     exceptions = [c for c in classes if isinstance(c, type) and issubclass(c, BaseException)]
     assert {error.name for error in API.error_classes} <= {c.__name__ for c in exceptions}
-    assert all(issubclass(c, ApiException) for c in exceptions)
-    assert issubclass(ApiError, ApiException) and issubclass(ClientError, ApiException)
+    assert root.__name__ == API.root_error and root in exceptions
+    assert all(issubclass(c, root) for c in exceptions)
     assert not issubclass(ApiError, ClientError) and not issubclass(ClientError, ApiError)
     assert issubclass(TransportError, ClientError) and issubclass(RequestTimeoutError, TimeoutError)
+    assert issubclass(errors.InvalidArgumentError, ClientError)
+    assert issubclass(errors.InvalidArgumentError, ValueError)
 
 
 @pytest.mark.parametrize("flavour", [Client, AsyncClient], ids=["sync", "async"])
