@@ -25,7 +25,9 @@ check: $(STAMP)
 
 # The templates' Python files (the package's code that is the same for every spec) are linted where
 # they are written; mypy checks them in a copy where `{package}` is a package, `__init__.py` files
-# standing in for the rendered ones.
+# standing in for the rendered ones and a `_root.py` for the rendered root of the exceptions.
+ROOT_STAND_IN := class Root(Exception):\n    attempts: int = 1\n
+
 lint: $(STAMP)
 	$(PY) -m ruff check generator tests bench templates
 	$(PY) -m black --check --quiet generator tests bench templates
@@ -34,6 +36,7 @@ lint: $(STAMP)
 	@copy=$$(mktemp -d) && trap 'rm -rf "$$copy"' EXIT && cp -R 'templates/{package}' "$$copy/pkg" && \
 	  find "$$copy/pkg" -name '*.jinja' -delete && \
 	  find "$$copy/pkg" -type d -exec sh -c '[ -f "$$1/__init__.py" ] || : > "$$1/__init__.py"' _ {} \; && \
+	  printf '$(ROOT_STAND_IN)' > "$$copy/pkg/_root.py" && \
 	  echo "mypy --strict templates/{package}/**/*.py" && \
 	  (cd "$$copy" && $(CURDIR)/$(PY) -m mypy --strict --no-incremental pkg)
 

@@ -13,11 +13,11 @@ import pytest
 from icws_api import AsyncClient, Client, Session, errors
 from icws_api.errors import (
     ApiError,
-    ApiException,
     BadRequestError,
     ClientError,
     FeatureNotSupportedError,
     ForbiddenError,
+    InvalidArgumentError,
     InternalServerError,
     NotFoundError,
     RequestTimeoutError,
@@ -127,10 +127,14 @@ def test_a_model_and_keywords_together_are_refused(invoke: Invoke, recorder: Rec
     assert recorder.requests == []
 
 
-def test_invalid_arguments_fail_before_sending(invoke: Invoke, recorder: Recorder) -> None:
-    with pytest.raises(ValidationError):
+def test_invalid_arguments_raise_invalid_argument_error_before_sending(
+    invoke: Invoke, recorder: Recorder
+) -> None:
+    with pytest.raises(InvalidArgumentError, match="new_stage_id|newStageId") as raised:
         invoke("update_stage", new_stage_id=2**31, campaign_id="c")
-    with pytest.raises(ValidationError):
+    assert isinstance(raised.value.__cause__, ValidationError)
+    assert raised.value.operation == "updateStage"
+    with pytest.raises(InvalidArgumentError):
         invoke("set_agent_type", agent_type=AgentType.REGULAR, campaign_ids=[])
     assert recorder.requests == []
 
@@ -169,13 +173,16 @@ def test_documented_error_statuses_raise_their_class(
 
 
 def test_every_exception_of_the_package_derives_from_one_root() -> None:
+    root = getattr(errors, API.root_error)
     classes = [getattr(errors, name) for name in errors.__all__]
     exceptions = [c for c in classes if isinstance(c, type) and issubclass(c, BaseException)]
     assert {error.name for error in API.error_classes} <= {c.__name__ for c in exceptions}
-    assert all(issubclass(c, ApiException) for c in exceptions)
-    assert issubclass(ApiError, ApiException) and issubclass(ClientError, ApiException)
+    assert root.__name__ == API.root_error and root in exceptions
+    assert all(issubclass(c, root) for c in exceptions)
     assert not issubclass(ApiError, ClientError) and not issubclass(ClientError, ApiError)
     assert issubclass(TransportError, ClientError) and issubclass(RequestTimeoutError, TimeoutError)
+    assert issubclass(errors.InvalidArgumentError, ClientError)
+    assert issubclass(errors.InvalidArgumentError, ValueError)
 
 
 @pytest.mark.parametrize("flavour", [Client, AsyncClient], ids=["sync", "async"])

@@ -10,7 +10,7 @@ from tests.conftest import GENERATED
 
 GOOD = """\
 from icws_api import AsyncClient, Client, Session
-from icws_api.errors import ApiError, ApiException, FeatureNotSupportedError, UnauthorizedError
+from icws_api.errors import ApiError, IcwsApiError, FeatureNotSupportedError, UnauthorizedError
 from icws_api.models import AgentType, UpdateStageParameters
 from icws_api.resources.dialer import AsyncDialerClient, DialerClient
 from icws_api.server import DialerApi, RequestContext, create_app
@@ -29,7 +29,7 @@ def run() -> None:
             print(where, error.message, error.error_id, error.status_code)
         except (ApiError, FeatureNotSupportedError):
             pass
-        except ApiException:
+        except IcwsApiError:
             pass
         dialer: DialerClient = client.dialer
         print(dialer)

@@ -1,17 +1,23 @@
 # Part of every package icws-codegen generates, the same whatever the spec. Do not edit.
-"""The exceptions' part that is the same for every API: their root, the client's own failures,
-the base of error answers, and the ``WWW-Authenticate`` challenge.
+"""The exceptions' part that is the same for every API: the client's own failures, the base of
+error answers, and the ``WWW-Authenticate`` challenge, all under the package's root (``Root``,
+which ``_root`` names after the package).
 
 The package's ``errors`` module builds on these: its ``ApiError`` and a class per error status
 (subclasses of :class:`ApiErrorBase`) hold the fields of the API's error representation.
+
+Every exception pickles and copies whole (its message, ``attempts`` and every attribute, the
+response included) without calling its ``__init__`` again: see :func:`_made_without_init`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+from ._root import Root
 
 if TYPE_CHECKING:
     import httpx
@@ -19,31 +25,60 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ApiErrorBase",
-    "ApiException",
     "Challenge",
     "ClientError",
     "FeatureNotSupportedError",
+    "InvalidArgumentError",
     "RequestTimeoutError",
     "TransportError",
     "describe_unexpected_body",
 ]
 
 
-class ApiException(Exception):
-    """The root of every exception the package raises: ``ApiError`` (the server answered with an
-    error status, or with a body the API does not document) and ``ClientError`` (the call was
-    not sent, or got no answer)."""
-
-    attempts: int = 1
-    """The requests sent for the call: 1, plus the retries."""
+def _made_without_init(cls: type[BaseException], args: tuple[Any, ...]) -> BaseException:
+    """An exception of ``cls`` holding ``args``, made without its ``__init__`` (whose parameters
+    are not its ``args``); unpickling then restores its attributes."""
+    return cls.__new__(cls, *args)
 
 
-class ClientError(ApiException):
+class _Picklable(Root):
+    """Pickled and copied as its class, its ``args`` and its attributes."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _made_without_init, (type(self), self.args), self.__dict__
+
+
+class ClientError(_Picklable):
     """A failure on the client's side: the call was not sent, or got no answer."""
+
+
+class InvalidArgumentError(ClientError, ValueError):
+    """An argument is not what the operation takes; nothing was sent.
+
+    ``errors`` holds pydantic's errors (``loc``, ``msg``, ``type``...) without their URLs; the
+    message names each bad argument by its location, but not the value given.
+    """
+
+    attempts = 0
+
+    def __init__(self, operation: str, errors: Sequence[Mapping[str, Any]]) -> None:
+        self.operation = operation
+        self.errors = [{key: value for key, value in e.items() if key != "url"} for e in errors]
+        problems = "; ".join(f"{_location(error['loc'])}: {error['msg']}" for error in errors)
+        noun = "argument" if len(errors) == 1 else "arguments"
+        super().__init__(f"{operation}: invalid {noun}: {problems}")
+
+
+def _location(loc: Sequence[str | int]) -> str:
+    """A pydantic error's location as Python spells it: ``body.items[0].name``."""
+    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
+    return path.removeprefix(".") or "(the arguments)"
 
 
 class FeatureNotSupportedError(ClientError):
     """The server's feature version is too old for an operation; nothing was sent."""
+
+    attempts = 0
 
     def __init__(self, operation: str, feature: str, required: int, available: int | None) -> None:
         self.operation = operation
@@ -103,7 +138,7 @@ def _quoted(value: str) -> str:
     return f'"{escaped}"'
 
 
-class ApiErrorBase(ApiException):
+class ApiErrorBase(_Picklable):
     """What every error answer has, whatever the API: its status, the challenge and the response.
 
     A server handler raises a subclass to answer with its status; the client raises the subclass

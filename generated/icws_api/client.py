@@ -27,7 +27,7 @@ from ._base_client import (
     Secrets,
     SyncClientBase,
 )
-from .errors import ApiException, ServiceUnavailableError
+from .errors import IcwsApiError, ServiceUnavailableError
 from .session import Session
 
 if TYPE_CHECKING:
@@ -129,14 +129,14 @@ class Client(SyncClientBase[Session]):
         if body is None:
             from ._models.connection import IcAuthConnectionRequestSettings
 
-            body = IcAuthConnectionRequestSettings.model_validate(
-                cls._present(
-                    {
-                        "application_name": application_name,
-                        "user_id": user_id,
-                        "password": password,
-                    }
-                )
+            body = cls._validated(
+                "createConnection",
+                IcAuthConnectionRequestSettings,
+                {
+                    "application_name": application_name,
+                    "user_id": user_id,
+                    "password": password,
+                },
             )
         hosts, tried = [base_url], []
         while True:
@@ -201,7 +201,7 @@ class Client(SyncClientBase[Session]):
                 stacklevel=2,
             )
 
-    def _end_session(self) -> ApiException | None:
+    def _end_session(self) -> IcwsApiError | None:
         """Log out if this client connected, then close the HTTP client if this client made it,
         whatever happens: the error logging out raised, if any."""
         connected = self._owns_session and self._context.session is not None
@@ -209,7 +209,7 @@ class Client(SyncClientBase[Session]):
         try:
             if connected:
                 self.connection.delete_connection()
-        except ApiException as error:
+        except IcwsApiError as error:
             return error
         finally:
             if connected:
@@ -307,14 +307,14 @@ class AsyncClient(AsyncClientBase[Session]):
         if body is None:
             from ._models.connection import IcAuthConnectionRequestSettings
 
-            body = IcAuthConnectionRequestSettings.model_validate(
-                cls._present(
-                    {
-                        "application_name": application_name,
-                        "user_id": user_id,
-                        "password": password,
-                    }
-                )
+            body = cls._validated(
+                "createConnection",
+                IcAuthConnectionRequestSettings,
+                {
+                    "application_name": application_name,
+                    "user_id": user_id,
+                    "password": password,
+                },
             )
         hosts, tried = [base_url], []
         while True:
@@ -379,7 +379,7 @@ class AsyncClient(AsyncClientBase[Session]):
                 stacklevel=2,
             )
 
-    async def _end_session(self) -> ApiException | None:
+    async def _end_session(self) -> IcwsApiError | None:
         """Log out if this client connected, then close the HTTP client if this client made it,
         whatever happens: the error logging out raised, if any."""
         connected = self._owns_session and self._context.session is not None
@@ -387,7 +387,7 @@ class AsyncClient(AsyncClientBase[Session]):
         try:
             if connected:
                 await self.connection.delete_connection()
-        except ApiException as error:
+        except IcwsApiError as error:
             return error
         finally:
             if connected:

@@ -134,6 +134,29 @@ def exception(phrase: str) -> str:
     return name if name.endswith("Error") else name + "Error"
 
 
+EXCEPTION_CLASS_NAMES = frozenset(
+    {"ApiError", "ApiErrorBase", "AuthChallenge", "Challenge", "ClientError"}
+    | {"FeatureNotSupportedError", "InvalidArgumentError", "InvalidResponseError"}
+    | {"RequestTimeoutError", "TransportError", "UnexpectedStatusError"}
+)
+"""The exception classes (and challenges) every package defines, whatever its spec."""
+
+
+def root_exception(package: str, taken: Iterable[str]) -> str:
+    """The root of a package's exceptions: ``icws_api`` → ``IcwsApiError``; kept clear of the
+    package's other classes (``taken``), of the fixed exceptions and of builtins: ``api`` →
+    ``ApiPackageError``, as ``ApiError`` is taken."""
+    taken = set(taken) | EXCEPTION_CLASS_NAMES | RESERVED_CLASS_NAMES
+    stem = "".join(word.capitalize() for word in words(package)) or "Package"
+    if f"{stem}Error" not in taken:
+        return f"{stem}Error"
+    name, count = f"{stem}PackageError", 1
+    while name in taken:
+        count += 1
+        name = numbered(f"{stem}PackageError", count)
+    return name
+
+
 def distribution(title: str) -> str:
     """The pip distribution name for an API title: ``ICWS API`` → ``icws-api``."""
     return "-".join(words(title)) or "api"

@@ -977,10 +977,17 @@ class Api:
         send it elsewhere, and the root of all errors (which logging out ignores)."""
         create = self.session_create
         fail_over = create.fail_over if create else None
-        names = ["ApiException"] if self.session_delete else []
+        names = [self.root_error] if self.session_delete else []
         if fail_over and fail_over.error_class:
             names.append(fail_over.error_class)
         return tuple(naming.import_order(names))
+
+    @functools.cached_property
+    def root_error(self) -> str:
+        """The root of every exception the package raises, named after the package and clear of
+        its models and error classes."""
+        taken = (*self.model_names, *(error.name for error in self.error_classes))
+        return naming.root_exception(self.package, taken)
 
     @functools.cached_property
     def own_error_bodies(self) -> tuple[str, ...]:
@@ -990,8 +997,8 @@ class Api:
     def errors_exceptions_imports(self) -> tuple[str, ...]:
         """What the errors module imports from ``_exceptions``: the bases, the client's errors,
         and what describes a body that is not an error body, where errors carry a message."""
-        names = ["ApiErrorBase", "ApiException", "Challenge", "ClientError"]
-        names += ["FeatureNotSupportedError", "RequestTimeoutError", "TransportError"]
+        names = ["ApiErrorBase", "Challenge", "ClientError", "FeatureNotSupportedError"]
+        names += ["InvalidArgumentError", "RequestTimeoutError", "TransportError"]
         names += ["describe_unexpected_body"] if self.error_text_field else []
         return tuple(naming.import_order(names))
 

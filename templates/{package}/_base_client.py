@@ -48,6 +48,7 @@ from ._exceptions import (
     ApiErrorBase,
     ClientError,
     FeatureNotSupportedError,
+    InvalidArgumentError,
     RequestTimeoutError,
     TransportError,
 )
@@ -90,6 +91,7 @@ _S = TypeVar("_S")
 """The package's ``Session``."""
 _M = TypeVar("_M", bound=ApiModel)
 _T = TypeVar("_T")
+_B = TypeVar("_B", bound="BaseModel")
 _R = TypeVar("_R")
 """A tag's client."""
 _P = ParamSpec("_P")
@@ -473,6 +475,16 @@ def _fields_body(
     return Body(request.read(), request.headers["Content-Type"])
 
 
+def _validated(operation: str, model: type[_B], values: Mapping[str, Any]) -> _B:
+    """``values`` as a ``model``; values it does not take raise ``InvalidArgumentError`` (its
+    errors without the values given, which may be secret)."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False, include_context=False)
+        raise InvalidArgumentError(operation, errors) from exc
+
+
 def _no_answer(operation: str, exc: httpx.RequestError, attempts: int) -> TransportError:
     tried = f" (after {attempts} attempts)" if attempts > 1 else ""
     error = (
@@ -511,6 +523,7 @@ class _Resource(Generic[_S]):
 
     @staticmethod
     def _model_body(
+        operation: str,
         model: type[BaseModel],
         body: BaseModel | None,
         fields: dict[str, Any],
@@ -523,7 +536,7 @@ class _Resource(Generic[_S]):
         if body is not None and given:
             raise TypeError("give the body as a model or as keyword arguments, not both")
         if body is None:
-            body = model.model_validate(given)
+            body = _validated(operation, model, given)
         elif not isinstance(body, model):
             raise TypeError(f"the body must be a {model.__name__}, not {type(body).__name__}")
         if encoding == "json":
@@ -832,9 +845,10 @@ class _ClientBase(Generic[_S]):
         return self._context.features
 
     @staticmethod
-    def _present(values: Mapping[str, Any]) -> dict[str, Any]:
-        """``values`` without the ones left out (None)."""
-        return _present(values)
+    def _validated(operation: str, model: type[_B], values: Mapping[str, Any]) -> _B:
+        """``values`` but those left out (None) as a ``model``; values it does not take raise
+        ``InvalidArgumentError``."""
+        return _validated(operation, model, _present(values))
 
     @staticmethod
     def _with_host(url: str, host: str) -> str:

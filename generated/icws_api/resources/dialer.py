@@ -99,6 +99,7 @@ class DialerClient(SyncResource[Session]):
                 "Accept": "application/vnd.inin.icws+json",
             },
             body=self._model_body(
+                "markCallForFinishing",
                 MarkCallForFinishingParameters,
                 body,
                 {
@@ -176,6 +177,7 @@ class DialerClient(SyncResource[Session]):
                 "Accept": "application/vnd.inin.icws+json",
             },
             body=self._model_body(
+                "updateStage",
                 UpdateStageParameters,
                 body,
                 {
@@ -252,6 +254,7 @@ class DialerClient(SyncResource[Session]):
                 "Accept": "application/vnd.inin.icws+json",
             },
             body=self._model_body(
+                "setAgentType",
                 AgentTypeParameters,
                 body,
                 {
@@ -404,6 +407,7 @@ class AsyncDialerClient(AsyncResource[Session]):
                 "Accept": "application/vnd.inin.icws+json",
             },
             body=self._model_body(
+                "markCallForFinishing",
                 MarkCallForFinishingParameters,
                 body,
                 {
@@ -481,6 +485,7 @@ class AsyncDialerClient(AsyncResource[Session]):
                 "Accept": "application/vnd.inin.icws+json",
             },
             body=self._model_body(
+                "updateStage",
                 UpdateStageParameters,
                 body,
                 {
@@ -557,6 +562,7 @@ class AsyncDialerClient(AsyncResource[Session]):
                 "Accept": "application/vnd.inin.icws+json",
             },
             body=self._model_body(
+                "setAgentType",
                 AgentTypeParameters,
                 body,
                 {
