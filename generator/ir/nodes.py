@@ -89,6 +89,9 @@ class ModelField:
     """The spec's example, or a made-up one for a required field."""
     const: str | None = None
     """The one value it may have (a JSON Schema ``const``), as a Python literal."""
+    secret: bool = False
+    """A credential (``format: password``, ``writeOnly``, ``x-secret``): kept out of the model's
+    ``repr`` and ``str`` and out of the client's logs, though sent as any other field."""
 
     @functools.cached_property
     def annotation(self) -> str:
@@ -746,6 +749,12 @@ class Api:
     def all_models(self) -> tuple[EnumModel | ObjectModel, ...]:
         """Enumerations, then object models."""
         return (*self.enums, *self.models)
+
+    @functools.cached_property
+    def secret_names(self) -> tuple[str, ...]:
+        """The wire names of every secret property (:attr:`ModelField.secret`), sorted: the keys
+        of JSON bodies the client's logger redacts."""
+        return tuple(sorted({f.wire_name for m in self.models for f in m.fields if f.secret}))
 
     @functools.cached_property
     def model_names(self) -> tuple[str, ...]:
