@@ -809,6 +809,7 @@ class Api:
         used = _names(a for m in objects + aliases for a in m.annotations)
         base = used & {"Integral", "NotNull"}
         base |= {"ConstantsModel" if m.constants else "ApiModel" for m in objects}
+        base |= {"ByValue"} if any(isinstance(m, EnumModel) for m in models) else set()
         pydantic = {"Field"} if any(m.fields for m in objects) else used & _PYDANTIC_NAMES
         pydantic |= {"ConfigDict"} if any(m.extra != "ignore" for m in objects) else set()
         shared = {n for n in used & set(self.model_names) if self.model_modules[n] == "_shared"}
@@ -1022,7 +1023,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _TYPING_NAMES = frozenset({"Annotated", "Any", "Literal"})
 _PYDANTIC_NAMES = frozenset({"Field"})
-_BASE_NAMES = frozenset({"ApiModel", "ConstantsModel", "Integral", "NotNull"})
+_BASE_NAMES = frozenset({"ApiModel", "ByValue", "ConstantsModel", "Integral", "NotNull"})
 """What ``_models/_base.py`` defines."""
 
 
