@@ -11,8 +11,14 @@ import pytest
 from generator.diagnostics import SpecError
 from generator.ir.build import build
 from generator.ir.nodes import Api, EnumModel, Feature, ObjectModel, PublishedSpec
+from generator.ir.schemas import register
+from generator.ir.shapes import property_sites
 from generator.spec.load import load
+from generator.spec.openapi import deref
 from tests.conftest import SPEC
+
+SCHEMAS, _ = register(load(SPEC))
+SPEC_DOCUMENT = SCHEMAS.index.document
 
 
 @pytest.fixture(scope="module")
@@ -372,3 +378,17 @@ def test_read_only_and_write_only_properties_are_never_required(tmp_path: Path) 
     ]
     assert "read-only" in account.fields[0].description
     assert "write-only" in account.fields[1].description
+
+
+def test_secret_names_are_the_wire_names_of_every_property_the_spec_marks_secret(api: Api) -> None:
+    marks = ("format", "password"), ("writeOnly", True), ("x-secret", True)
+    marked = {
+        prop
+        for model in api.models
+        for prop, raw, _ in property_sites(SPEC_DOCUMENT, SCHEMAS.schema_of[model.name], "")
+        if any(deref(SPEC_DOCUMENT, raw).get(key) == value for key, value in marks)
+    }
+    assert marked
+    assert api.secret_names == tuple(sorted(marked))
+    secret = {f.wire_name for model in api.models for f in model.fields if f.secret}
+    assert secret == marked

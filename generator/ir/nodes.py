@@ -89,6 +89,9 @@ class ModelField:
     """The spec's example, or a made-up one for a required field."""
     const: str | None = None
     """The one value it may have (a JSON Schema ``const``), as a Python literal."""
+    secret: bool = False
+    """A credential (``format: password``, ``writeOnly``, ``x-secret``): kept out of the model's
+    ``repr`` and ``str`` and out of the client's logs, though sent as any other field."""
 
     @functools.cached_property
     def annotation(self) -> str:
@@ -775,6 +778,12 @@ class Api:
         return (*self.enums, *self.models)
 
     @functools.cached_property
+    def secret_names(self) -> tuple[str, ...]:
+        """The wire names of every secret property (:attr:`ModelField.secret`), sorted: the keys
+        of JSON bodies the client's logger redacts."""
+        return tuple(sorted({f.wire_name for m in self.models for f in m.fields if f.secret}))
+
+    @functools.cached_property
     def model_names(self) -> tuple[str, ...]:
         """Every class of the models module, in the order it defines them."""
         return tuple(m.name for m in self.enums) + tuple(m.name for m in self.models)
@@ -827,6 +836,7 @@ class Api:
         used = _names(a for m in objects + aliases for a in m.annotations)
         base = used & {"Integral", "NotNull"}
         base |= {"ConstantsModel" if m.constants else "ApiModel" for m in objects}
+        base |= {"ByValue"} if any(isinstance(m, EnumModel) for m in models) else set()
         pydantic = {"Field"} if any(m.fields for m in objects) else used & _PYDANTIC_NAMES
         pydantic |= {"ConfigDict"} if any(m.extra != "ignore" for m in objects) else set()
         shared = {n for n in used & set(self.model_names) if self.model_modules[n] == "_shared"}
@@ -1047,7 +1057,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _TYPING_NAMES = frozenset({"Annotated", "Any", "Literal"})
 _PYDANTIC_NAMES = frozenset({"Field"})
-_BASE_NAMES = frozenset({"ApiModel", "ConstantsModel", "Integral", "NotNull"})
+_BASE_NAMES = frozenset({"ApiModel", "ByValue", "ConstantsModel", "Integral", "NotNull"})
 """What ``_models/_base.py`` defines."""
 
 

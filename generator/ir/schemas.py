@@ -260,6 +260,7 @@ def _model(
                     document, schemas, resolved, field_type, made_up=prop in required
                 ),
                 const=repr(resolved["const"]) if "const" in resolved else None,
+                secret=is_secret(resolved),
             )
         )
     additional = merged.get("additionalProperties")
@@ -277,6 +278,16 @@ def _tagged(schema: dict[str, Any], values: tuple[Any, ...]) -> dict[str, Any]:
     option of (:attr:`generator.ir.inline.NamedSchemas.tags`): one is a ``const``."""
     kept = {k: v for k, v in schema.items() if k in ("description", "readOnly", "writeOnly")}
     return {**kept, **({"const": values[0]} if len(values) == 1 else {"enum": list(values)})}
+
+
+def is_secret(schema: dict[str, Any]) -> bool:
+    """Whether a property's value is a credential: ``format: password``, ``writeOnly`` (a value
+    only the client knows) or ``x-secret``."""
+    return (
+        schema.get("format") == "password"
+        or schema.get("writeOnly") is True
+        or schema.get("x-secret") is True
+    )
 
 
 def feature_of(raw: Any) -> Feature | None:

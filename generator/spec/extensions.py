@@ -146,6 +146,18 @@ EXTENSIONS: tuple[Extension, ...] = (
         "the enumeration's member descriptions, one per `enum` value",
     ),
     Extension(
+        "x-secret",
+        at("schema", shape={"const": True}),
+        "on a property: its value is a credential, kept out of the models' `repr` and `str` and"
+        " out of the client's logs, yet sent (as are `format: password` and `writeOnly` ones)",
+    ),
+    Extension(
+        "x-idempotent",
+        at("operation", shape={"type": "boolean"}),
+        "`true`: retries may repeat this operation as if its method were idempotent (PUT,"
+        " DELETE): a POST marked so is retried after timeouts and 502/504 too",
+    ),
+    Extension(
         "x-icws-type",
         at("schema", shape=STRING),
         "the ICWS type a documentation page names (`DateTime`), written by `import-page`",

@@ -64,6 +64,7 @@ class IcAuthConnectionRequestSettings(ConstantsModel):
 
     password: str = Field(
         description="The user's password.",
+        repr=False,
     )
 
 
@@ -91,6 +92,7 @@ class AuthTokenConnectionRequestSettings(ConstantsModel):
         validation_alias="authToken",
         serialization_alias="authToken",
         description="The authentication token.",
+        repr=False,
     )
 
 
@@ -118,6 +120,7 @@ class SingleSignOnTokenConnectionRequestSettings(ConstantsModel):
         validation_alias="singleSignOnToken",
         serialization_alias="singleSignOnToken",
         description="The single-sign-on token.",
+        repr=False,
     )
 
 
@@ -128,6 +131,7 @@ class ConnectionResponse(ApiModel):
         validation_alias="csrfToken",
         serialization_alias="csrfToken",
         description="The session's CSRF token, sent as the ININ-ICWS-CSRF-Token header with every later call.",
+        repr=False,
     )
 
     session_id: str = Field(

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ._base import ApiModel, Integral, NotNull
+from ._base import ApiModel, ByValue, Integral, NotNull
 
 __all__ = [
     "AgentType",
@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 
-class AgentType(IntEnum):
+class AgentType(ByValue, IntEnum):
     """The type of agent to set.
 
     On the wire as ``agentType``, by value.

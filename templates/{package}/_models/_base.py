@@ -4,11 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import core_schema
 
-__all__ = ["ApiModel", "ConstantsModel", "Integral", "NotNull"]
+__all__ = ["ApiModel", "ByValue", "ConstantsModel", "Integral", "NotNull"]
 
 
 def _refuse_null(value: object) -> object:
@@ -29,6 +38,25 @@ def _integral(value: object) -> object:
 
 Integral = BeforeValidator(_integral)
 """Marks an integer: a JSON number with no fractional part (``3.0``) is one, as in JSON Schema."""
+
+
+class ByValue:
+    """Mixed into every enumeration: it is validated as its values' type, then looked up by
+    value, in Python as in JSON. So ``model_validate`` takes what ``json.loads`` or
+    ``model_dump(mode="json")`` made, as ``model_validate_json`` takes the JSON, and stays as
+    strict: a string is no integer, nor a boolean (which pydantic alone takes from JSON for
+    ``1``). Its JSON Schema is the enumeration's."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Enum], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        members = handler(source)
+        values = core_schema.int_schema() if issubclass(source, int) else core_schema.str_schema()
+        return core_schema.chain_schema(
+            [values, {**members, "strict": False}],
+            metadata={"pydantic_js_functions": [lambda _, to_json_schema: to_json_schema(members)]},
+        )
 
 
 class ApiModel(BaseModel):
