@@ -15,10 +15,9 @@ import contextlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from pydantic import ValidationError
-from starlette.applications import Starlette
 
 from ._base_client import Result
 from ._models._base import ApiModel
@@ -39,6 +38,10 @@ from .errors import error_saying
 from .server import RequestContext, create_app
 from .server.connection import ConnectionApi
 from .server.dialer import DialerApi
+
+if TYPE_CHECKING:
+    # At run time ``.server`` imports it, naming the extra to install when it is missing.
+    from starlette.applications import Starlette
 
 __all__ = [
     "FEATURES",
@@ -117,7 +120,7 @@ class Sessions:
 
 class _Recorder:
     def __init__(self, mocks: Mocks | None = None) -> None:
-        self.mocks = mocks if mocks is not None else Mocks()
+        self.mocks: Mocks = mocks if mocks is not None else Mocks()
         self.calls: list[Call] = []
         """Every call received, oldest first."""
         self.results: dict[str, object] = {}
