@@ -86,6 +86,7 @@ class Sessions:
         self.live: list[MockSession] = []
 
     def start(self) -> MockSession:
+        """A new live session, with fresh values and cookies."""
         values: dict[str, str] = {
             "csrf_token": secrets.token_hex(8),
             "session_id": secrets.token_hex(8),
@@ -110,15 +111,19 @@ class Sessions:
         return None
 
     def is_live(self, ctx: RequestContext) -> bool:
+        """Whether the request carries the credentials of a live session."""
         return self.find(ctx) is not None
 
     def end(self, ctx: RequestContext) -> None:
+        """Ends the live session the request's credentials are of, if any."""
         session = self.find(ctx)
         if session is not None:
             self.live.remove(session)
 
 
 class _Recorder:
+    """Base of every tag's mock: the calls it received and the results it answers with."""
+
     def __init__(self, mocks: Mocks | None = None) -> None:
         self.mocks: Mocks = mocks if mocks is not None else Mocks()
         self.calls: list[Call] = []
