@@ -15,10 +15,9 @@ import contextlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from pydantic import ValidationError
-from starlette.applications import Starlette
 
 from ._base_client import Result
 from ._models._base import ApiModel
@@ -39,6 +38,10 @@ from .errors import error_saying
 from .server import RequestContext, create_app
 from .server.connection import ConnectionApi
 from .server.dialer import DialerApi
+
+if TYPE_CHECKING:
+    # At run time ``.server`` imports it, naming the extra to install when it is missing.
+    from starlette.applications import Starlette
 
 __all__ = [
     "FEATURES",
@@ -83,6 +86,7 @@ class Sessions:
         self.live: list[MockSession] = []
 
     def start(self) -> MockSession:
+        """A new live session, with fresh values and cookies."""
         values: dict[str, str] = {
             "csrf_token": secrets.token_hex(8),
             "session_id": secrets.token_hex(8),
@@ -107,17 +111,21 @@ class Sessions:
         return None
 
     def is_live(self, ctx: RequestContext) -> bool:
+        """Whether the request carries the credentials of a live session."""
         return self.find(ctx) is not None
 
     def end(self, ctx: RequestContext) -> None:
+        """Ends the live session the request's credentials are of, if any."""
         session = self.find(ctx)
         if session is not None:
             self.live.remove(session)
 
 
 class _Recorder:
+    """Base of every tag's mock: the calls it received and the results it answers with."""
+
     def __init__(self, mocks: Mocks | None = None) -> None:
-        self.mocks = mocks if mocks is not None else Mocks()
+        self.mocks: Mocks = mocks if mocks is not None else Mocks()
         self.calls: list[Call] = []
         """Every call received, oldest first."""
         self.results: dict[str, object] = {}

@@ -16,7 +16,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from starlette.applications import Starlette
+try:
+    from starlette.applications import Starlette
+except ModuleNotFoundError as missing:
+    raise ModuleNotFoundError(
+        "The server side of icws_api (icws_api.server, icws_api.testing) needs Starlette, which the 'server' extra installs: pip install 'icws-api[server]'",
+        name=missing.name,
+    ) from missing
 
 from .. import errors
 from .._lazy import lazy_attributes

@@ -25,7 +25,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         import uvicorn
     except ImportError:
-        parser.exit(2, "uvicorn is needed to serve: pip install uvicorn\n")
+        parser.exit(
+            2,
+            "uvicorn is needed to serve, which the 'server' extra installs: pip install 'icws-api[server]'\n",
+        )
     uvicorn.run(create_mock_app(), host=args.host, port=args.port, log_level=args.log_level)
 
 
