@@ -17,8 +17,8 @@ from icws_api.errors import (
     ClientError,
     FeatureNotSupportedError,
     ForbiddenError,
-    InvalidArgumentError,
     InternalServerError,
+    InvalidArgumentError,
     NotFoundError,
     RequestTimeoutError,
     TransportError,
@@ -130,7 +130,7 @@ def test_a_model_and_keywords_together_are_refused(invoke: Invoke, recorder: Rec
 def test_invalid_arguments_raise_invalid_argument_error_before_sending(
     invoke: Invoke, recorder: Recorder
 ) -> None:
-    with pytest.raises(InvalidArgumentError, match="new_stage_id|newStageId") as raised:
+    with pytest.raises(InvalidArgumentError, match=r"new_stage_id|newStageId") as raised:
         invoke("update_stage", new_stage_id=2**31, campaign_id="c")
     assert isinstance(raised.value.__cause__, ValidationError)
     assert raised.value.operation == "updateStage"

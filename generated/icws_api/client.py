@@ -75,6 +75,7 @@ class Client(SyncClientBase[Session]):
     _errors: ClassVar[ResponseErrors] = errors
     _secrets: ClassVar[Secrets] = Secrets(
         headers=frozenset({"inin-icws-csrf-token"}),
+        fields=frozenset({"authToken", "csrfToken", "password", "singleSignOnToken"}),
     )
 
     @cached_property
@@ -253,6 +254,7 @@ class AsyncClient(AsyncClientBase[Session]):
     _errors: ClassVar[ResponseErrors] = errors
     _secrets: ClassVar[Secrets] = Secrets(
         headers=frozenset({"inin-icws-csrf-token"}),
+        fields=frozenset({"authToken", "csrfToken", "password", "singleSignOnToken"}),
     )
 
     @cached_property

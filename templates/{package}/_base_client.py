@@ -112,9 +112,9 @@ class Result(Generic[_T]):
     def __init__(
         self, annotation: Any, name: str, wire: Literal["json", "text", "binary"] = "json"
     ) -> None:
-        self.annotation = annotation
-        self.name = name
-        self.wire = wire
+        self.annotation: Any = annotation
+        self.name: str = name
+        self.wire: Literal["json", "text", "binary"] = wire
         """How the body travels: JSON, or text or bytes taken as they come."""
         self._adapter: TypeAdapter[_T] | None = None
 
@@ -131,8 +131,8 @@ class Result(Generic[_T]):
         return self.adapter.validate_json(content, by_alias=True, by_name=False)
 
     def validate_python(self, value: object) -> _T:
-        """``value`` checked as the type (strictly: an enumeration's member, not its value);
-        a value of another type raises ``ValidationError``."""
+        """``value`` checked as the type, strictly about JSON types (an enumeration's member or
+        its value); a value of another type raises ``ValidationError``."""
         return self.adapter.validate_python(value)
 
     def __repr__(self) -> str:
@@ -182,11 +182,11 @@ class RawResponse(Generic[_T]):
     __slots__ = ("attempts", "http_response", "parsed")
 
     def __init__(self, parsed: _T, http_response: httpx.Response, attempts: int) -> None:
-        self.parsed = parsed
+        self.parsed: _T = parsed
         """The result, as the operation's method returns it."""
-        self.http_response = http_response
+        self.http_response: httpx.Response = http_response
         """The ``httpx.Response`` (its body already read)."""
-        self.attempts = attempts
+        self.attempts: int = attempts
         """The requests sent for the call: 1, plus the retries."""
 
     @property
@@ -210,7 +210,7 @@ class _Capture:
 
     def __init__(self) -> None:
         self.response: httpx.Response | None = None
-        self.attempts = 0
+        self.attempts: int = 0
 
     def raw(self, parsed: _T) -> RawResponse[_T]:
         if self.response is None:  # pragma: no cover - every call that returns ends in _call
@@ -245,11 +245,11 @@ class _Context(Generic[_S]):
         secrets: Secrets,
         defaults: _Defaults,
     ) -> None:
-        self.session = session
-        self.features = features
-        self.errors = errors
-        self.secrets = secrets
-        self.defaults = defaults
+        self.session: _S | None = session
+        self.features: Mapping[str, int] | None = features
+        self.errors: ResponseErrors = errors
+        self.secrets: Secrets = secrets
+        self.defaults: _Defaults = defaults
 
     def with_defaults(self, defaults: _Defaults) -> Self:
         """A copy of this context (the same HTTP client, session and features) with other

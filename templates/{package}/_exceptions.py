@@ -62,8 +62,10 @@ class InvalidArgumentError(ClientError, ValueError):
     attempts = 0
 
     def __init__(self, operation: str, errors: Sequence[Mapping[str, Any]]) -> None:
-        self.operation = operation
-        self.errors = [{key: value for key, value in e.items() if key != "url"} for e in errors]
+        self.operation: str = operation
+        self.errors: list[dict[str, Any]] = [
+            {key: value for key, value in e.items() if key != "url"} for e in errors
+        ]
         problems = "; ".join(f"{_location(error['loc'])}: {error['msg']}" for error in errors)
         noun = "argument" if len(errors) == 1 else "arguments"
         super().__init__(f"{operation}: invalid {noun}: {problems}")
@@ -80,14 +82,14 @@ class FeatureNotSupportedError(ClientError):
 
     attempts = 0
 
-    def __init__(self, operation: str, feature: str, required: int, available: int | None) -> None:
-        self.operation = operation
-        self.feature = feature
-        self.required = required
-        self.available = available
-        has = f"version {available}" if available is not None else "no such feature"
+    def __init__(self, operation: str, feature: str, required: int, available: int) -> None:
+        self.operation: str = operation
+        self.feature: str = feature
+        self.required: int = required
+        self.available: int = available
         super().__init__(
-            f"{operation} needs feature {feature!r} version {required}; the server has {has}"
+            f"{operation} needs feature {feature!r} version {required}; the server has version"
+            f" {available}"
         )
 
 
@@ -165,7 +167,7 @@ class ApiErrorBase(_Picklable):
         challenge: Challenge | None = None,
         response: httpx.Response | None = None,
     ) -> None:
-        self.status_code = status_code if status_code is not None else self.status
+        self.status_code: int = status_code if status_code is not None else self.status
         self.challenge = challenge
         self.response = response
         super().__init__(str(self))

@@ -63,8 +63,8 @@ class RetryPolicy:
     __slots__ = ("idempotent", "max_retries")
 
     def __init__(self, max_retries: int, idempotent: bool) -> None:
-        self.max_retries = max_retries
-        self.idempotent = idempotent
+        self.max_retries: int = max_retries
+        self.idempotent: bool = idempotent
 
     def after_failure(self, error: httpx.RequestError, attempts: int) -> float | None:
         """Seconds to wait before sending again after ``error`` ended attempt ``attempts``; None

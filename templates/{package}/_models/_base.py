@@ -26,7 +26,7 @@ def _refuse_null(value: object) -> object:
     return value
 
 
-NotNull = BeforeValidator(_refuse_null)
+NotNull: BeforeValidator = BeforeValidator(_refuse_null)
 """Marks an optional field whose value, when given, must not be null."""
 
 
@@ -36,7 +36,7 @@ def _integral(value: object) -> object:
     return value
 
 
-Integral = BeforeValidator(_integral)
+Integral: BeforeValidator = BeforeValidator(_integral)
 """Marks an integer: a JSON number with no fractional part (``3.0``) is one, as in JSON Schema."""
 
 
@@ -66,7 +66,7 @@ class ApiModel(BaseModel):
     when its module is imported: a program pays only for the models it uses.
     """
 
-    model_config = ConfigDict(
+    model_config: ClassVar[ConfigDict] = ConfigDict(
         strict=True,
         allow_inf_nan=False,
         validate_by_name=True,
