@@ -25,6 +25,7 @@ from generator.ir.nodes import Operation
 from generator.spec.load import load
 from tests.conftest import GENERATED, SPEC
 from tests.loopback import LoopbackServer, Recorder
+from tests.test_session import LOGIN
 
 API = build(load(SPEC))
 SESSION = Session(
@@ -154,6 +155,27 @@ def test_the_logger_shows_requests_and_answers_but_no_credential(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert logged.count("request ") >= len(API.operations)
     assert logged.count("answer ") >= len(API.operations)
+    for secret in secrets:
+        assert secret not in logged
+
+
+def test_a_logged_session_from_login_to_logout_shows_no_password_token_or_cookie(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    password = "pw-that-must-not-be-logged"
+    mocks = Mocks()
+    with (
+        LoopbackServer(create_mock_app(mocks)) as running,
+        caplog.at_level(logging.DEBUG, logger="icws_api"),
+        Client.connect(running.url, **{**LOGIN, "password": password}) as client,
+    ):
+        assert client.session is not None
+        secrets = [password, client.session.csrf_token, *client.session.cookies.values()]
+        for operation in API.operations:
+            if operation.session_role is None:
+                example_call(client, operation)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "[redacted]" in logged
     for secret in secrets:
         assert secret not in logged
 
