@@ -361,6 +361,11 @@ class RequestBody:
     """The media type it is sent as: the first JSON one, else the first."""
 
 
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+"""Methods whose repetition has the effect of one call (RFC 9110, 9.2.2); the client's
+``_retries.py`` holds the same set."""
+
+
 @dataclass(frozen=True)
 class Operation:
     operation_id: str
@@ -440,6 +445,13 @@ class Operation:
     def fail_over(self) -> Response | None:
         """The error response that names hosts to try instead, if any."""
         return next((r for r in self.responses if r.alternate_hosts and r.error_class), None)
+
+    @functools.cached_property
+    def repeatable(self) -> bool:
+        """Whether sending it twice does what sending it once does, so that the client retries
+        it after failures that leave unknown whether the server acted: the spec's word
+        (``x-idempotent``), else its method's (RFC 9110)."""
+        return self.method in IDEMPOTENT_METHODS if self.idempotent is None else self.idempotent
 
     @functools.cached_property
     def success_status(self) -> int:
