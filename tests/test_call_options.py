@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from icws_api import AsyncClient, Client, Session, models
-from icws_api.errors import ApiError, RequestTimeoutError
+from icws_api.errors import ApiError, RequestTimeoutError, TransportError
 from icws_api.testing import Mocks, create_mock_app
 from pydantic import BaseModel
 
@@ -206,3 +206,40 @@ def test_the_environment_variable_turns_the_logger_on() -> None:
     assert done.returncode == 0, done.stderr
     assert "icws_api DEBUG request " in done.stderr
     assert "icws_api DEBUG answer 204" in done.stderr
+
+
+def sent_through(client_options: dict[str, Any], **http_options: Any) -> list[httpx.Request]:
+    """The requests the first operation's example call sends through a recording transport."""
+    sent: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(204))
+    with httpx.Client(base_url="http://icws.test", transport=transport, **http_options) as http:
+        client = Client(http=http, session=SESSION, **client_options)
+        with contextlib.suppress(ApiError):
+            example_call(client, API.operations[0])
+        chained = client.with_options(extra_headers={"X-Team": "ops"}).with_options(
+            extra_headers={"x-team": "dev"}
+        )
+        with contextlib.suppress(ApiError):
+            example_call(chained, API.operations[0])
+    return sent
+
+
+def test_a_timeout_given_with_a_ready_http_client_is_kept() -> None:
+    first, _ = sent_through({"timeout": 1.5}, timeout=7)
+    assert first.extensions["timeout"]["read"] == 1.5
+    first, _ = sent_through({}, timeout=7)
+    assert first.extensions["timeout"]["read"] == 7
+
+
+def test_chained_with_options_headers_replace_each_other_whatever_their_case() -> None:
+    _, chained = sent_through({})
+    assert chained.headers.get_list("x-team") == ["dev"]
+
+
+def test_a_call_through_a_closed_http_client_is_a_transport_error_nothing_sent() -> None:
+    http = httpx.Client(base_url="http://icws.test")
+    client = Client(http=http, session=SESSION)
+    http.close()
+    with pytest.raises(TransportError) as raised:
+        example_call(client, API.operations[0])
+    assert (raised.value.attempts, raised.value.sent) == (0, False)

@@ -26,7 +26,6 @@ from icws_api.errors import (
     UnexpectedStatusError,
 )
 from icws_api.models import AgentType, UpdateStageParameters
-from pydantic import ValidationError
 
 from generator.ir.build import build
 from generator.spec.load import load
@@ -132,7 +131,7 @@ def test_invalid_arguments_raise_invalid_argument_error_before_sending(
 ) -> None:
     with pytest.raises(InvalidArgumentError, match=r"new_stage_id|newStageId") as raised:
         invoke("update_stage", new_stage_id=2**31, campaign_id="c")
-    assert isinstance(raised.value.__cause__, ValidationError)
+    assert raised.value.__cause__ is None  # pydantic's message would quote the values
     assert raised.value.operation == "updateStage"
     with pytest.raises(InvalidArgumentError):
         invoke("set_agent_type", agent_type=AgentType.REGULAR, campaign_ids=[])

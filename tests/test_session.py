@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from icws_api import AsyncClient, Client, Session
 from icws_api.errors import FeatureNotSupportedError, ServiceUnavailableError, UnauthorizedError
@@ -102,9 +104,9 @@ def test_calls_without_a_live_session_are_refused(fake: tuple[str, Mocks]) -> No
 class Busy(MockConnection):
     """A server that sends every login elsewhere."""
 
-    def __init__(self, mocks: Mocks, elsewhere: str) -> None:
+    def __init__(self, mocks: Mocks, *elsewhere: str) -> None:
         super().__init__(mocks)
-        self.elsewhere = elsewhere
+        self.elsewhere = list(elsewhere)
 
     async def create_connection(
         self,
@@ -120,7 +122,7 @@ class Busy(MockConnection):
     ) -> ConnectionResponse:
         self.calls.append(None)  # type: ignore[arg-type]
         error = ServiceUnavailableError(message="Switchover in progress")
-        error.detail = ServiceUnavailable(alternate_host_list=[self.elsewhere])
+        error.detail = ServiceUnavailable(alternate_host_list=self.elsewhere)
         raise error
 
 
@@ -139,11 +141,38 @@ def test_a_503_fails_over_to_an_alternate_host(fake: tuple[str, Mocks]) -> None:
     assert len(good.dialer.calls) == 1
 
 
+def test_an_alternate_host_that_cannot_be_reached_is_passed_over(fake: tuple[str, Mocks]) -> None:
+    good_url, good = fake
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        unreachable = f"127.0.0.1:{probe.getsockname()[1]}"
+    busy_mocks = Mocks()
+    busy_mocks.connection = Busy(busy_mocks, unreachable, good_url.removeprefix("http://"))
+    with (
+        LoopbackServer(create_mock_app(busy_mocks)) as busy,
+        Client.connect(busy.url, **LOGIN) as client,
+    ):
+        assert client.session is not None and len(good.sessions.live) == 1
+
+
+def test_a_second_session_on_one_http_client_carries_only_its_own_cookies(
+    fake: tuple[str, Mocks],
+) -> None:
+    url, mocks = fake
+    with httpx.Client() as http:
+        with Client.connect(url, http=http, **LOGIN) as first:
+            assert first.session is not None
+            first_cookies = dict(first.session.cookies)
+        with Client.connect(url, http=http, **LOGIN) as second:
+            assert second.session is not None
+            assert second.session.cookies == mocks.sessions.live[0].cookies
+            assert not set(first_cookies.items()) & set(second.session.cookies.items())
+
+
 def test_a_503_with_nowhere_else_to_go_raises(fake: tuple[str, Mocks]) -> None:
     busy_mocks = Mocks()
-    busy_mocks.connection = Busy(busy_mocks, "")
+    busy_mocks.connection = Busy(busy_mocks)
     with LoopbackServer(create_mock_app(busy_mocks)) as busy:
-        busy_mocks.connection.elsewhere = busy.url.removeprefix("http://")
+        busy_mocks.connection.elsewhere = [busy.url.removeprefix("http://")]
         with pytest.raises(ServiceUnavailableError) as caught:
             Client.connect(busy.url, **LOGIN)
     assert caught.value.detail is not None and caught.value.detail.alternate_host_list

@@ -3,7 +3,8 @@
 """ICWS API: Interaction Center Web Services, the REST API of the CIC server.
 
 Generated from the API's OpenAPI spec: ``Client`` and ``AsyncClient`` call it, ``Session`` holds
-the credentials they send, ``models`` holds the typed bodies, ``errors`` the exceptions, and
+the credentials they send (``RequestOptions`` are one call's options, ``RawResponse`` an answer
+with its status and headers), ``models`` holds the typed bodies, ``errors`` the exceptions, and
 ``openapi_spec()`` returns the bundled spec itself. A tag's operations, and its models, are
 loaded when the client's attribute for the tag is first used: importing the package builds none.
 """
@@ -13,13 +14,15 @@ from importlib.resources import files
 from typing import Any
 
 from . import errors, models
-from .client import AsyncClient, Client
+from .client import AsyncClient, Client, RawResponse, RequestOptions
 from .session import Session
 
 __all__ = [
     "SPEC_SHA256",
     "AsyncClient",
     "Client",
+    "RawResponse",
+    "RequestOptions",
     "Session",
     "__version__",
     "errors",

@@ -96,6 +96,10 @@ class FeatureNotSupportedError(ClientError):
 class TransportError(ClientError):
     """The request got no answer: the connection failed or broke."""
 
+    sent: bool = True
+    """Whether the request may have reached the server; False when the connection failed
+    before it was sent (nothing was done)."""
+
 
 class RequestTimeoutError(TransportError, TimeoutError):
     """The request got no answer in time."""

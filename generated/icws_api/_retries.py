@@ -31,6 +31,7 @@ __all__ = [
     "MAX_RETRY_AFTER",
     "MAX_RETRY_DELAY",
     "RetryPolicy",
+    "never_sent",
 ]
 
 DEFAULT_MAX_RETRIES = 2
@@ -56,6 +57,11 @@ _TRANSIENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolEr
 """Failures that may pass: a timeout, a connection lost or cut short."""
 
 
+def never_sent(error: httpx.RequestError) -> bool:
+    """Whether ``error`` happened before any byte of the request reached the server."""
+    return isinstance(error, _NOT_SENT)
+
+
 class RetryPolicy:
     """The retry decisions of one call: ``max_retries`` retries at most, of an operation that is
     or is not idempotent."""
@@ -71,7 +77,7 @@ class RetryPolicy:
         when the call must fail."""
         if attempts > self.max_retries:
             return None
-        if isinstance(error, _NOT_SENT) or (self.idempotent and isinstance(error, _TRANSIENT)):
+        if never_sent(error) or (self.idempotent and isinstance(error, _TRANSIENT)):
             return _backoff(attempts)
         return None
 

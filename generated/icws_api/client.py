@@ -27,10 +27,12 @@ from ._base_client import (
     Secrets,
     SyncClientBase,
 )
-from .errors import IcwsApiError, ServiceUnavailableError
+from .errors import IcwsApiError, ServiceUnavailableError, TransportError
 from .session import Session
 
 if TYPE_CHECKING:
+    from httpx._client import UseClientDefault  # the type of httpx.USE_CLIENT_DEFAULT
+
     from ._models.connection import (
         AuthTokenConnectionRequestSettings,
         IcAuthConnectionRequestSettings,
@@ -70,6 +72,11 @@ class Client(SyncClientBase[Session]):
     (feature name → version the server has), an operation the server is too old for raises
     ``FeatureNotSupportedError`` before anything is sent. A tag's module is imported when its
     attribute is first used.
+
+    ``timeout`` (seconds per attempt; without one, that of ``http``, else ``DEFAULT_TIMEOUT``)
+    and ``max_retries`` hold for every call; a call's ``request_options`` take their place, and
+    ``with_options`` makes a client sharing this one's connections with others.
+    ``with_raw_response`` has every operation answer with its status and headers too.
     """
 
     _errors: ClassVar[ResponseErrors] = errors
@@ -114,7 +121,7 @@ class Client(SyncClientBase[Session]):
         user_id: str | None = None,
         password: str | None = None,
         http: httpx.Client | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | UseClientDefault | None = httpx.USE_CLIENT_DEFAULT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         negotiate_features: bool = True,
     ) -> Self:
@@ -145,11 +152,11 @@ class Client(SyncClientBase[Session]):
             tried.append(url)
             if http is not None:
                 http.base_url = httpx.URL(url)
-                client = cls(http=http, max_retries=max_retries)
+                client = cls(http=http, timeout=timeout, max_retries=max_retries)
             else:
                 client = cls(url, timeout=timeout, max_retries=max_retries)
             try:
-                answer = client.connection.create_connection(
+                login = client.with_raw_response.connection.create_connection(
                     body,
                     accept_language=accept_language,
                     include=include,
@@ -164,16 +171,19 @@ class Client(SyncClientBase[Session]):
                 if not hosts:
                     raise
                 continue
+            except TransportError as error:
+                client.close()
+                if error.sent or not hosts:
+                    raise
+                continue
             except BaseException:
                 client.close()
                 raise
             try:
                 client._context.session = Session(
-                    csrf_token=answer.csrf_token,
-                    session_id=answer.session_id,
-                    cookies={
-                        cookie.name: cookie.value or "" for cookie in client._http.cookies.jar
-                    },
+                    csrf_token=login.parsed.csrf_token,
+                    session_id=login.parsed.session_id,
+                    cookies=dict(login.http_response.cookies.items()),
                 )
                 client._owns_session = True
                 if negotiate_features:
@@ -249,6 +259,11 @@ class AsyncClient(AsyncClientBase[Session]):
     (feature name → version the server has), an operation the server is too old for raises
     ``FeatureNotSupportedError`` before anything is sent. A tag's module is imported when its
     attribute is first used.
+
+    ``timeout`` (seconds per attempt; without one, that of ``http``, else ``DEFAULT_TIMEOUT``)
+    and ``max_retries`` hold for every call; a call's ``request_options`` take their place, and
+    ``with_options`` makes a client sharing this one's connections with others.
+    ``with_raw_response`` has every operation answer with its status and headers too.
     """
 
     _errors: ClassVar[ResponseErrors] = errors
@@ -293,7 +308,7 @@ class AsyncClient(AsyncClientBase[Session]):
         user_id: str | None = None,
         password: str | None = None,
         http: httpx.AsyncClient | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | UseClientDefault | None = httpx.USE_CLIENT_DEFAULT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         negotiate_features: bool = True,
     ) -> Self:
@@ -324,11 +339,11 @@ class AsyncClient(AsyncClientBase[Session]):
             tried.append(url)
             if http is not None:
                 http.base_url = httpx.URL(url)
-                client = cls(http=http, max_retries=max_retries)
+                client = cls(http=http, timeout=timeout, max_retries=max_retries)
             else:
                 client = cls(url, timeout=timeout, max_retries=max_retries)
             try:
-                answer = await client.connection.create_connection(
+                login = await client.with_raw_response.connection.create_connection(
                     body,
                     accept_language=accept_language,
                     include=include,
@@ -343,16 +358,19 @@ class AsyncClient(AsyncClientBase[Session]):
                 if not hosts:
                     raise
                 continue
+            except TransportError as error:
+                await client.close()
+                if error.sent or not hosts:
+                    raise
+                continue
             except BaseException:
                 await client.close()
                 raise
             try:
                 client._context.session = Session(
-                    csrf_token=answer.csrf_token,
-                    session_id=answer.session_id,
-                    cookies={
-                        cookie.name: cookie.value or "" for cookie in client._http.cookies.jar
-                    },
+                    csrf_token=login.parsed.csrf_token,
+                    session_id=login.parsed.session_id,
+                    cookies=dict(login.http_response.cookies.items()),
                 )
                 client._owns_session = True
                 if negotiate_features:

@@ -247,7 +247,7 @@ def _read_detail(kind: Any, response: httpx.Response) -> Any:
 def invalid_response(response: httpx.Response, problem: str) -> InvalidResponseError:
     """The exception for a success status whose body is not what the API documents."""
     return InvalidResponseError(
-        message=f"{problem}: {describe_unexpected_body(response)}",
+        message=f"{response.status_code} {response.reason_phrase}: {problem}",
         status_code=response.status_code,
         response=response,
     )

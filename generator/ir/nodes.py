@@ -187,6 +187,9 @@ class Parameter:
     default: str | None = None
     """The Python literal of the value a server gives it when a request leaves it out (its
     schema's ``default``, for an optional parameter), if any."""
+    secret: bool = False
+    """Whether its value is a credential (as :func:`~generator.ir.schemas.is_secret` says),
+    which the client's logger redacts."""
 
     @functools.cached_property
     def hint(self) -> str:
@@ -747,15 +750,25 @@ class Api:
 
     @functools.cached_property
     def secret_headers(self) -> tuple[str, ...]:
-        """The headers (lower case) security schemes carry credentials in, which logs redact."""
-        return tuple(
-            sorted({s.wire_name.lower() for s in self.security_schemes if s.location == "header"})
-        )
+        """The headers (lower case) security schemes and secret parameters carry credentials in,
+        which logs redact."""
+        schemes = {s.wire_name for s in self.security_schemes if s.location == "header"}
+        return tuple(sorted({name.lower() for name in schemes | self._secret_parameters("header")}))
 
     @functools.cached_property
     def secret_query(self) -> tuple[str, ...]:
-        """The query parameters security schemes carry credentials in, which logs redact."""
-        return tuple(sorted({s.wire_name for s in self.security_schemes if s.location == "query"}))
+        """The query parameters security schemes carry credentials in, and secret ones, which
+        logs redact."""
+        schemes = {s.wire_name for s in self.security_schemes if s.location == "query"}
+        return tuple(sorted(schemes | self._secret_parameters("query")))
+
+    def _secret_parameters(self, location: str) -> set[str]:
+        return {
+            p.wire_name
+            for op in self.operations
+            for p in op.parameters
+            if p.secret and p.location == location
+        }
 
     @functools.cached_property
     def session_create(self) -> Operation | None:
@@ -996,12 +1009,13 @@ class Api:
     @functools.cached_property
     def client_error_imports(self) -> tuple[str, ...]:
         """What the client module imports from the errors module: the error a login answers to
-        send it elsewhere, and the root of all errors (which logging out ignores)."""
+        send it elsewhere, with the failure to reach a host (which moves on to the next), and the
+        root of all errors (which logging out ignores)."""
         create = self.session_create
         fail_over = create.fail_over if create else None
         names = [self.root_error] if self.session_delete else []
         if fail_over and fail_over.error_class:
-            names.append(fail_over.error_class)
+            names += [fail_over.error_class, "TransportError"]
         return tuple(naming.import_order(names))
 
     @functools.cached_property

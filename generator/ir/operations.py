@@ -37,7 +37,7 @@ from generator.ir.protocol import (
     session_attribute,
     session_from_body,
 )
-from generator.ir.schemas import Schemas, feature_of
+from generator.ir.schemas import Schemas, feature_of, is_secret
 from generator.ir.scopes import Scope
 from generator.ir.types import type_of
 from generator.spec import pointer as jp
@@ -186,6 +186,7 @@ def _parameters(context: Context, site: OperationSite, arguments: Scope) -> tupl
                     made_up=bool(parameter.get("required")),
                 ),
                 default=_default_of(document, parameter),
+                secret=is_secret(deref(document, parameter.get("schema")) or {}),
             )
         )
     return tuple(result)

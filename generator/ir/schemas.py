@@ -281,12 +281,14 @@ def _tagged(schema: dict[str, Any], values: tuple[Any, ...]) -> dict[str, Any]:
 
 
 def is_secret(schema: dict[str, Any]) -> bool:
-    """Whether a property's value is a credential: ``format: password``, ``writeOnly`` (a value
-    only the client knows) or ``x-secret``."""
+    """Whether a property's or parameter's value is a credential: ``format: password``,
+    ``writeOnly`` (a value only the client knows) or ``x-secret``; or a list of credentials."""
+    items = schema.get("items")
     return (
         schema.get("format") == "password"
         or schema.get("writeOnly") is True
         or schema.get("x-secret") is True
+        or (isinstance(items, dict) and is_secret(items))
     )
 
 

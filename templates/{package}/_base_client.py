@@ -42,6 +42,7 @@ from typing import (
 from urllib.parse import quote, urlencode
 
 import httpx
+from httpx._client import UseClientDefault  # the type of httpx.USE_CLIENT_DEFAULT
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from ._exceptions import (
@@ -52,12 +53,11 @@ from ._exceptions import (
     RequestTimeoutError,
     TransportError,
 )
-from ._logging import Secrets, log_answer, log_request, log_retry, logger
+from ._logging import Secrets, log_answer, log_request, log_retry, logger, redacted_body
 from ._models._base import ApiModel
-from ._retries import DEFAULT_MAX_RETRIES, IDEMPOTENT_METHODS, RetryPolicy
+from ._retries import DEFAULT_MAX_RETRIES, IDEMPOTENT_METHODS, RetryPolicy, never_sent
 
 if TYPE_CHECKING:
-    from httpx._client import UseClientDefault  # the type of httpx.USE_CLIENT_DEFAULT
     from pydantic import BaseModel
 
 __all__ = [
@@ -260,7 +260,9 @@ class _Context(Generic[_S]):
 
     def require_session(self) -> _S:
         if self.session is None:
-            raise ClientError("this call needs a session: give the client one, or connect")
+            error = ClientError("this call needs a session: give the client one, or connect")
+            error.attempts = 0
+            raise error
         return self.session
 
     def request(
@@ -285,7 +287,7 @@ class _Context(Generic[_S]):
         sent = {name: _wire_text(value) for name, value in _present(headers).items()}
         if body is not None:
             sent["Content-Type"] = body.media_type
-        query = _present(params) if params else {}
+        query = {name: _query_value(v) for name, v in _present(params).items()} if params else {}
         defaults = self.defaults
         timeout = defaults.timeout
         for extra_headers, extra_query in (
@@ -382,11 +384,16 @@ class _Context(Generic[_S]):
             return result.model_validate_json(response.content, by_alias=True, by_name=False)
         except ValidationError as exc:
             name = result.name if isinstance(result, Result) else result.__name__
-            problem = f"the body is not a valid {name}: {exc}"
-            raise self._invalid(response, problem, attempts) from exc
+            problem = f"the body is not a valid {name} ({_problems(exc)})"
+            # Not chained: pydantic's message quotes the values, which may be secrets.
+            raise self._invalid(response, problem, attempts) from None
 
     def _invalid(self, response: httpx.Response, problem: str, attempts: int) -> ApiErrorBase:
-        error = self.errors.invalid_response(response, problem)
+        """An answer whose body is not what the API documents; the message shows the body,
+        its secrets redacted."""
+        media_type = response.headers.get("Content-Type", "")
+        body = redacted_body(media_type, response.content, self.secrets, limit=200)
+        error = self.errors.invalid_response(response, f"{problem}: {body}")
         error.attempts = attempts
         return error
 
@@ -427,6 +434,14 @@ class AsyncContext(_Context[_S]):
         self.http = http
 
 
+def _own_timeout(
+    timeout: float | httpx.Timeout | UseClientDefault | None,
+) -> float | httpx.Timeout | None:
+    """The timeout of an HTTP client a client makes: the one given, else
+    :data:`DEFAULT_TIMEOUT`."""
+    return DEFAULT_TIMEOUT if isinstance(timeout, UseClientDefault) else timeout
+
+
 def _present(values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` without the ones left out (None)."""
     return {name: value for name, value in values.items() if value is not None}
@@ -440,6 +455,13 @@ def _override(headers: dict[str, str], extra: Mapping[str, str]) -> None:
     headers.update(extra)
 
 
+def _merged(headers: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` with ``extra`` in place of any header of the same name, whatever its case."""
+    merged = dict(headers)
+    _override(merged, extra)
+    return merged
+
+
 def _wire_text(value: object) -> str:
     """A value as a header, cookie or form field carries it: a string as it is, a member of an
     enumeration as its value, a list comma-separated, anything else as JSON (``true``, ``3``)."""
@@ -449,6 +471,11 @@ def _wire_text(value: object) -> str:
         return ",".join(_wire_text(item) for item in value)
     plain = _ANY.dump_python(value, mode="json")
     return plain if isinstance(plain, str) else json.dumps(plain)
+
+
+def _query_value(value: object) -> str | list[str]:
+    """A query parameter's value as it is sent: text, a list as the parameter repeated."""
+    return [_wire_text(item) for item in value] if isinstance(value, list) else _wire_text(value)
 
 
 def _form_fields(values: Mapping[str, Any]) -> dict[str, str | list[str]]:
@@ -475,6 +502,14 @@ def _fields_body(
     return Body(request.read(), request.headers["Content-Type"])
 
 
+def _problems(error: ValidationError) -> str:
+    """What pydantic found, without the values it found it in."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in problem['loc']) or 'the body'}: {problem['msg']}"
+        for problem in error.errors(include_url=False, include_input=False)
+    )
+
+
 def _validated(operation: str, model: type[_B], values: Mapping[str, Any]) -> _B:
     """``values`` as a ``model``; values it does not take raise ``InvalidArgumentError`` (its
     errors without the values given, which may be secret)."""
@@ -482,7 +517,8 @@ def _validated(operation: str, model: type[_B], values: Mapping[str, Any]) -> _B
         return model.model_validate(values)
     except ValidationError as exc:
         errors = exc.errors(include_url=False, include_input=False, include_context=False)
-        raise InvalidArgumentError(operation, errors) from exc
+        # Not chained: pydantic's message quotes the values, which may be secrets.
+        raise InvalidArgumentError(operation, errors) from None
 
 
 def _no_answer(operation: str, exc: httpx.RequestError, attempts: int) -> TransportError:
@@ -493,6 +529,14 @@ def _no_answer(operation: str, exc: httpx.RequestError, attempts: int) -> Transp
         else TransportError(f"{operation}: {type(exc).__name__}{tried}: {exc}")
     )
     error.attempts = attempts
+    error.sent = not never_sent(exc)
+    return error
+
+
+def _closed(operation: str) -> TransportError:
+    """The error of a call made through an HTTP client already closed: nothing was sent."""
+    error = TransportError(f"{operation}: the HTTP client is closed")
+    error.attempts, error.sent = 0, False
     return error
 
 
@@ -502,7 +546,7 @@ class _Resource(Generic[_S]):
     @staticmethod
     def _segment(value: object) -> str:
         """A path parameter's value, percent-encoded so that it stays one path segment."""
-        return quote(str(value), safe="")
+        return quote(_wire_text(value), safe="")
 
     @staticmethod
     def _authorization(scheme: str, credentials: str | None) -> str | None:
@@ -637,6 +681,8 @@ class SyncResource(_Resource[_S]):
         out (None) are not sent; ``idempotent`` says whether sending it twice does what sending
         it once does (its method says, unless the spec does)."""
         context = self._context
+        if context.http.is_closed:
+            raise _closed(operation)
         request = context.request(
             operation, feature, method, path, params, headers, body, request_options
         )
@@ -734,6 +780,8 @@ class AsyncResource(_Resource[_S]):
         out (None) are not sent; ``idempotent`` says whether sending it twice does what sending
         it once does (its method says, unless the spec does)."""
         context = self._context
+        if context.http.is_closed:
+            raise _closed(operation)
         request = context.request(
             operation, feature, method, path, params, headers, body, request_options
         )
@@ -827,7 +875,7 @@ class _ClientBase(Generic[_S]):
             _Defaults(
                 defaults.timeout if timeout is httpx.USE_CLIENT_DEFAULT else timeout,
                 defaults.max_retries if max_retries is None else max_retries,
-                {**defaults.extra_headers, **(extra_headers or {})},
+                _merged(defaults.extra_headers, extra_headers or {}),
                 {**defaults.extra_query, **(extra_query or {})},
             )
         )
@@ -870,7 +918,7 @@ class SyncClientBase(_ClientBase[_S]):
         *,
         session: _S | None = None,
         http: httpx.Client | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | UseClientDefault | None = httpx.USE_CLIENT_DEFAULT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         features: Mapping[str, int] | None = None,
     ) -> None:
@@ -878,9 +926,11 @@ class SyncClientBase(_ClientBase[_S]):
             raise TypeError("give either base_url or a ready http client")
         self._owns_http = http is None
         self._http = (
-            http if http is not None else httpx.Client(base_url=base_url or "", timeout=timeout)
+            http
+            if http is not None
+            else httpx.Client(base_url=base_url or "", timeout=_own_timeout(timeout))
         )
-        defaults = _Defaults(max_retries=max_retries)
+        defaults = _Defaults(timeout, max_retries)
         self._context = SyncContext(
             self._http, session, features, self._errors, self._secrets, defaults
         )
@@ -916,7 +966,7 @@ class AsyncClientBase(_ClientBase[_S]):
         *,
         session: _S | None = None,
         http: httpx.AsyncClient | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | httpx.Timeout | UseClientDefault | None = httpx.USE_CLIENT_DEFAULT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         features: Mapping[str, int] | None = None,
     ) -> None:
@@ -926,9 +976,9 @@ class AsyncClientBase(_ClientBase[_S]):
         self._http = (
             http
             if http is not None
-            else httpx.AsyncClient(base_url=base_url or "", timeout=timeout)
+            else httpx.AsyncClient(base_url=base_url or "", timeout=_own_timeout(timeout))
         )
-        defaults = _Defaults(max_retries=max_retries)
+        defaults = _Defaults(timeout, max_retries)
         self._context = AsyncContext(
             self._http, session, features, self._errors, self._secrets, defaults
         )

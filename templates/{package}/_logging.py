@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import httpx
 
-__all__ = ["LOG_VARIABLE", "REDACTED", "Secrets", "logger"]
+__all__ = ["LOG_VARIABLE", "REDACTED", "Secrets", "logger", "redacted_body"]
 
 _PACKAGE = __name__.rpartition(".")[0]
 logger = logging.getLogger(_PACKAGE)
@@ -52,7 +52,7 @@ def log_request(request: httpx.Request, attempt: int, secrets: Secrets) -> None:
         _url(request.url, secrets),
         attempt,
         _headers(request.headers, secrets),
-        _body(request.headers.get("Content-Type", ""), request.content, secrets),
+        redacted_body(request.headers.get("Content-Type", ""), request.content, secrets),
     )
 
 
@@ -66,7 +66,7 @@ def log_answer(request: httpx.Request, response: httpx.Response, secrets: Secret
         _url(request.url, secrets),
         _elapsed(response),
         _headers(response.headers, secrets),
-        _body(response.headers.get("Content-Type", ""), response.content, secrets),
+        redacted_body(response.headers.get("Content-Type", ""), response.content, secrets),
     )
 
 
@@ -98,7 +98,7 @@ def _url(url: httpx.URL, secrets: Secrets) -> str:
         (name, REDACTED if name in secrets.query else value)
         for name, value in url.params.multi_items()
     ]
-    return str(url.copy_with(params=params))
+    return str(url.copy_with(query=urlencode(params, safe="[]").encode()))
 
 
 def _headers(headers: httpx.Headers, secrets: Secrets) -> dict[str, str]:
@@ -108,9 +108,11 @@ def _headers(headers: httpx.Headers, secrets: Secrets) -> dict[str, str]:
     }
 
 
-def _body(media_type: str, content: bytes, secrets: Secrets) -> str:
-    """A body as a record shows it: JSON with secret properties redacted, text cut short, other
-    bodies by their size."""
+def redacted_body(
+    media_type: str, content: bytes, secrets: Secrets, limit: int = _BODY_LIMIT
+) -> str:
+    """A body as a record or a message shows it: JSON and forms with secret properties redacted,
+    text as it is, other bodies by their size; cut at ``limit`` characters."""
     if not content:
         return "(empty)"
     if _JSON.match(media_type):
@@ -125,7 +127,7 @@ def _body(media_type: str, content: bytes, secrets: Secrets) -> str:
         shown = content.decode("utf-8", "replace")
     else:
         shown = f"({len(content)} bytes of {media_type or 'no media type'})"
-    return shown if len(shown) <= _BODY_LIMIT else shown[:_BODY_LIMIT] + "..."
+    return shown if len(shown) <= limit else shown[:limit] + "..."
 
 
 def _redacted(value: object, fields: frozenset[str]) -> object:
@@ -146,6 +148,7 @@ def _configure_from_environment() -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(level)
+        logger.propagate = False  # shown once, whatever the application's own logging
 
 
 _configure_from_environment()

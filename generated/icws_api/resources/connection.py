@@ -66,7 +66,9 @@ class ConnectionClient(SyncResource[Session]):
                 include in the response. Options are: version, features, server-time (added in
                 version 4), default-workstation (added in version 5), purecloud-integration (added
                 in version 8), effective-station (added in version 10).
-            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
             ConnectionResponse: The connection was created; the session's values are in the body and
                 the headers.
 
@@ -80,6 +82,7 @@ class ConnectionClient(SyncResource[Session]):
                 alternate hosts it names.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         return self._call(
@@ -109,7 +112,9 @@ class ConnectionClient(SyncResource[Session]):
         ``DELETE /icws/{sessionId}/connection``; needs feature ``connection`` version 1 or later.
 
         Args:
-            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
             None: The session was logged out.
 
         Raises:
@@ -121,6 +126,7 @@ class ConnectionClient(SyncResource[Session]):
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         _session = self._session()
@@ -147,13 +153,16 @@ class ConnectionClient(SyncResource[Session]):
         ``GET /icws/connection/features``; needs feature ``connection`` version 1 or later.
 
         Args:
-            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
             FeatureInfoList: The server's features.
 
         Raises:
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         return self._call(
@@ -181,7 +190,9 @@ class ConnectionClient(SyncResource[Session]):
 
         Args:
             feature_id: ``featureId`` (path, string, required). The feature's name, such as dialer.
-            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
             FeatureInfo: The feature and its version.
 
         Raises:
@@ -189,6 +200,7 @@ class ConnectionClient(SyncResource[Session]):
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         return self._call(
@@ -302,7 +314,9 @@ class AsyncConnectionClient(AsyncResource[Session]):
                 include in the response. Options are: version, features, server-time (added in
                 version 4), default-workstation (added in version 5), purecloud-integration (added
                 in version 8), effective-station (added in version 10).
-            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
             ConnectionResponse: The connection was created; the session's values are in the body and
                 the headers.
 
@@ -316,6 +330,7 @@ class AsyncConnectionClient(AsyncResource[Session]):
                 alternate hosts it names.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         return await self._call(
@@ -345,7 +360,9 @@ class AsyncConnectionClient(AsyncResource[Session]):
         ``DELETE /icws/{sessionId}/connection``; needs feature ``connection`` version 1 or later.
 
         Args:
-            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
             None: The session was logged out.
 
         Raises:
@@ -357,6 +374,7 @@ class AsyncConnectionClient(AsyncResource[Session]):
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         _session = self._session()
@@ -383,13 +401,16 @@ class AsyncConnectionClient(AsyncResource[Session]):
         ``GET /icws/connection/features``; needs feature ``connection`` version 1 or later.
 
         Args:
-            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
             FeatureInfoList: The server's features.
 
         Raises:
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         return await self._call(
@@ -417,7 +438,9 @@ class AsyncConnectionClient(AsyncResource[Session]):
 
         Args:
             feature_id: ``featureId`` (path, string, required). The feature's name, such as dialer.
-            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
             FeatureInfo: The feature and its version.
 
         Raises:
@@ -425,6 +448,7 @@ class AsyncConnectionClient(AsyncResource[Session]):
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         return await self._call(

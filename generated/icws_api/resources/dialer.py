@@ -72,7 +72,9 @@ class DialerClient(SyncResource[Session]):
                 call, as key/value pairs of strings.
             campaign_id: ``campaignId`` (string, required). ID of the campaign associated with the
                 call.
-            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
             None: The request was received.
 
         Raises:
@@ -85,6 +87,7 @@ class DialerClient(SyncResource[Session]):
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``dialer`` is older than 7; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         _session = self._session()
@@ -151,7 +154,9 @@ class DialerClient(SyncResource[Session]):
                 2147483647). Id of the new stage of the call.
             campaign_id: ``campaignId`` (string, required). ID of the campaign associated with the
                 call.
-            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
             None: The request to move the agent to the new stage succeeded.
 
         Raises:
@@ -163,6 +168,7 @@ class DialerClient(SyncResource[Session]):
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``dialer`` is older than 5; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         _session = self._session()
@@ -226,7 +232,9 @@ class DialerClient(SyncResource[Session]):
             agent_type: ``agentType`` (AgentType (enumeration), required). The type of agent to set.
             campaign_ids: ``campaignIds`` (list of string, required, at least 1 item). The campaign
                 Ids in which to set the agent type.
-            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
             None: The agentTypeParameters request was received.
 
         Raises:
@@ -240,6 +248,7 @@ class DialerClient(SyncResource[Session]):
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``dialer`` is older than 3; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         _session = self._session()
@@ -380,7 +389,9 @@ class AsyncDialerClient(AsyncResource[Session]):
                 call, as key/value pairs of strings.
             campaign_id: ``campaignId`` (string, required). ID of the campaign associated with the
                 call.
-            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
             None: The request was received.
 
         Raises:
@@ -393,6 +404,7 @@ class AsyncDialerClient(AsyncResource[Session]):
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``dialer`` is older than 7; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         _session = self._session()
@@ -459,7 +471,9 @@ class AsyncDialerClient(AsyncResource[Session]):
                 2147483647). Id of the new stage of the call.
             campaign_id: ``campaignId`` (string, required). ID of the campaign associated with the
                 call.
-            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
             None: The request to move the agent to the new stage succeeded.
 
         Raises:
@@ -471,6 +485,7 @@ class AsyncDialerClient(AsyncResource[Session]):
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``dialer`` is older than 5; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         _session = self._session()
@@ -534,7 +549,9 @@ class AsyncDialerClient(AsyncResource[Session]):
             agent_type: ``agentType`` (AgentType (enumeration), required). The type of agent to set.
             campaign_ids: ``campaignIds`` (list of string, required, at least 1 item). The campaign
                 Ids in which to set the agent type.
-            request_options: This call's timeout, retries, extra headers and query parameters.Returns:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
             None: The agentTypeParameters request was received.
 
         Raises:
@@ -548,6 +565,7 @@ class AsyncDialerClient(AsyncResource[Session]):
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``dialer`` is older than 3; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
             TransportError: No answer (``RequestTimeoutError`` when it took too long).
         """
         _session = self._session()
