@@ -290,16 +290,14 @@ class _Context(Generic[_S]):
         query = {name: _query_value(v) for name, v in _present(params).items()} if params else {}
         defaults = self.defaults
         timeout = defaults.timeout
-        for extra_headers, extra_query in (
-            (defaults.extra_headers, defaults.extra_query),
-            (options.get("extra_headers"), options.get("extra_query")) if options else (None, None),
-        ):
-            if extra_headers:
-                _override(sent, extra_headers)
-            if extra_query:
-                query.update(extra_query)
-        if options and "timeout" in options:
-            timeout = options["timeout"]
+        if defaults.extra_headers:
+            _override(sent, defaults.extra_headers)
+        if defaults.extra_query:
+            query.update(defaults.extra_query)
+        if options:
+            _override(sent, options.get("extra_headers") or {})
+            query.update(options.get("extra_query") or {})
+            timeout = options.get("timeout", timeout)
         return self.http.build_request(
             method,
             path,
