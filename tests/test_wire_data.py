@@ -72,7 +72,9 @@ def test_each_models_example_round_trips_through_python_dicts(name: str) -> None
     from_json = model.model_validate_json(wire)
     from_dict = model.model_validate(json.loads(wire))
     assert from_dict == from_json
-    assert model.model_validate(from_json.model_dump(mode="json")) == from_json
+    # The wire form leaves unset fields out: a null is refused where the spec allows none.
+    sent = from_json.model_dump(mode="json", exclude_unset=True)
+    assert model.model_validate(sent) == from_json
     assert from_dict.model_dump(mode="json", exclude_unset=True) == json.loads(wire)
 
 
