@@ -1,7 +1,8 @@
 """A browser app on another origin uses the mock as it would a real server: headless Chromium
 loads a page from one loopback port, which logs in to the mock on another with
 ``fetch(..., {credentials: "include"})``, calls every operation that needs the session, and
-logs out; an origin the app does not allow gets nothing through."""
+logs out, then is refused with a challenge it can read; an origin the app does not allow gets nothing through.
+"""
 
 from __future__ import annotations
 
@@ -38,7 +39,13 @@ FLOW = """async ({base, login, read, calls, logout}) => {
   const statuses = {};
   for (const call of calls) statuses[call.id] = (await send(call, session)).status;
   const out = await send(logout, session);
-  return {login: answer.status, session, statuses, logout: out.status};
+  const after = {};
+  for (const call of calls) {
+    const refused = await send(call, session);
+    const shown = call.challenge.map((name) => [name, refused.headers.get(name)]);
+    after[call.id] = {status: refused.status, headers: Object.fromEntries(shown)};
+  }
+  return {login: answer.status, session, statuses, logout: out.status, after};
 }"""
 
 
@@ -90,9 +97,14 @@ def flow(base: str) -> dict[str, Any]:
         "base": base,
         "login": step(login),
         "read": read,
-        "calls": [step(op) for op in SESSION_CALLS],
+        "calls": [{**step(op), "challenge": challenge(op)} for op in SESSION_CALLS],
         "logout": step(logout),
     }
+
+
+def challenge(operation: Operation) -> list[str]:
+    """The headers ``operation``'s 401 answer documents."""
+    return [h.wire_name for r in operation.responses if r.status == "401" for h in r.headers]
 
 
 @pytest.fixture
@@ -121,6 +133,10 @@ def test_an_app_on_another_loopback_port_logs_in_calls_and_logs_out(app_page: Pa
     called = {call.operation for tag in API.tags for call in getattr(mocks, tag.attribute).calls}
     assert {op.operation_id for op in (login, *SESSION_CALLS, logout)} <= called
     assert not mocks.sessions.live
+    for op in SESSION_CALLS:
+        refused = result["after"][op.operation_id]
+        assert refused["status"] == 401 and challenge(op), refused
+        assert all(refused["headers"].values()), refused
 
 
 def test_an_app_from_an_origin_the_mock_does_not_allow_gets_nothing_through(
