@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -325,17 +325,32 @@ class Mocks:
         self.dialer = MockDialer(self)
 
 
-def create_mock_app(mocks: Mocks | None = None, *, check_sessions: bool = True) -> Starlette:
+_LOOPBACK_ORIGINS = r"http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]+)?"
+"""Origins of pages served from this machine, which the mock lets call it from a browser."""
+
+
+def create_mock_app(
+    mocks: Mocks | None = None,
+    *,
+    check_sessions: bool = True,
+    allow_origins: Sequence[str] = (),
+    allow_origin_regex: str | None = _LOOPBACK_ORIGINS,
+) -> Starlette:
     """An app serving ``mocks`` (new ones when not given), also at ``app.state.mocks``.
 
     With ``check_sessions``, a call that needs a session must carry credentials (values and
     cookies) of one the mock started, and no other's; without, any present credentials do.
+    Scripts of pages from ``allow_origins``, or origins matching ``allow_origin_regex`` (by
+    default, those of this machine: ``http://127.0.0.1:<port>``, ``http://localhost:<port>``),
+    may call it from a browser, as CORS lets them.
     """
     mocks = mocks if mocks is not None else Mocks()
     app = create_app(
         connection=mocks.connection,
         dialer=mocks.dialer,
         authenticate=mocks.sessions.is_live if check_sessions else None,
+        allow_origins=allow_origins,
+        allow_origin_regex=allow_origin_regex,
     )
     app.state.mocks = mocks
     return app

@@ -706,6 +706,12 @@ class PublishedSpec:
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def _header_names(names: Iterable[str]) -> tuple[str, ...]:
+    """Header names once each, whatever their case (the first spelling kept), sorted."""
+    first = {name.lower(): name for name in reversed(list(names))}
+    return tuple(first[key] for key in sorted(first))
+
+
 @dataclass(frozen=True)
 class Api:
     """Everything the templates print."""
@@ -769,6 +775,29 @@ class Api:
             for p in op.parameters
             if p.secret and p.location == location
         }
+
+    @functools.cached_property
+    def cors_request_headers(self) -> tuple[str, ...]:
+        """The headers a browser's request may carry, which a CORS preflight allows: the header
+        parameters, and the header security schemes with a fixed name."""
+        schemes = [
+            s.wire_name
+            for s in self.security_schemes
+            if s.location == "header" and not s.name_template
+        ]
+        parameters = [
+            p.wire_name for op in self.operations for p in op.parameters if p.location == "header"
+        ]
+        return _header_names([*schemes, *parameters])
+
+    @functools.cached_property
+    def cors_exposed_headers(self) -> tuple[str, ...]:
+        """The response headers a browser lets a script read: those the spec documents, and
+        ``Location``."""
+        documented = [
+            h.wire_name for op in self.operations for r in op.responses for h in r.headers
+        ]
+        return _header_names([*documented, "Location"])
 
     @functools.cached_property
     def session_create(self) -> Operation | None:

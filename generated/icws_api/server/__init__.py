@@ -6,7 +6,9 @@ serves them as a Starlette (ASGI) app, which mounts into any ASGI app, FastAPI i
 a handler runs, the request's credentials, content type and body are checked against the spec:
 a problem answers with its error status and the error body, as does an ``ApiError`` a handler
 raises. Anything else a handler raises answers 500, with nothing of it
-sent to the caller. An operation nobody overrode answers with an error saying so.
+sent to the caller. An operation nobody overrode answers with an error saying so. Given
+the origins to allow, it answers browsers' CORS preflights and lets their scripts read the
+response headers the spec documents.
 
 Each tag's base class is defined in its own module (``icws_api.server.<tag>``), imported
 when first asked for.
@@ -14,6 +16,7 @@ when first asked for.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 try:
@@ -23,6 +26,8 @@ except ModuleNotFoundError as missing:
         "The server side of icws_api (icws_api.server, icws_api.testing) needs Starlette, which the 'server' extra installs: pip install 'icws-api[server]'",
         name=missing.name,
     ) from missing
+
+from starlette.middleware.cors import CORSMiddleware
 
 from .. import errors
 from .._lazy import lazy_attributes
@@ -57,6 +62,8 @@ def create_app(
     dialer: DialerApi | None = None,
     authenticate: Authenticate | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
+    allow_origins: Sequence[str] = (),
+    allow_origin_regex: str | None = None,
 ) -> Starlette:
     """A Starlette app serving every operation with the given implementations.
 
@@ -68,15 +75,35 @@ def create_app(
         authenticate: Checks the credentials of every request that must carry them, after their
             presence is checked; a ``False`` answers 401.
         max_body_bytes: A larger request body answers 400 unread.
+        allow_origins: Origins (``https://app.example.com``) whose scripts may call the app
+            with credentials, as CORS lets browsers do; none: CORS is off.
+        allow_origin_regex: A pattern origins matching in full are allowed too.
     """
     from . import connection as _connection
     from . import dialer as _dialer
 
     guard = Guard[RequestContext](errors, authenticate, max_body_bytes)
-    return application(
+    app = application(
         [
             *_connection.routes(connection, guard),
             *_dialer.routes(dialer, guard),
         ],
         guard,
     )
+    if allow_origins or allow_origin_regex is not None:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=allow_origins,
+            allow_origin_regex=allow_origin_regex,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["Accept-Language", "ININ-ICWS-CSRF-Token"],
+            expose_headers=[
+                "ININ-ICWS-CSRF-Token",
+                "ININ-ICWS-Session-ID",
+                "Location",
+                "Set-Cookie",
+                "WWW-Authenticate",
+            ],
+        )
+    return app
