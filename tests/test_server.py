@@ -179,13 +179,15 @@ def test_unexpected_exceptions_answer_500_and_leak_nothing(
     )
 
 
-def test_operations_nobody_implemented_say_so(strict_server: str) -> None:
+def test_operations_nobody_implemented_answer_501_with_an_error_id(strict_server: str) -> None:
     with (
         Client(strict_server, session=SESSION) as client,
-        pytest.raises(InternalServerError) as caught,
+        pytest.raises(ApiError) as caught,
     ):
         client.dialer.set_agent_type(agent_type=AgentType.REGULAR, campaign_ids=["k"])
-    assert caught.value.message == "setAgentType is not implemented by this server"
+    assert caught.value.status_code == 501
+    assert caught.value.message == "setAgentType is not implemented by this server."
+    assert caught.value.error_id == "error.server.notImplemented"
 
 
 def test_authenticate_rejects_wrong_credentials(strict_server: str) -> None:

@@ -22,7 +22,7 @@ class Error(ApiModel):
         default=None,
         validation_alias="errorId",
         serialization_alias="errorId",
-        description="The error identifier that describes the current error.",
+        description="The error identifier that describes the current error. The server itself answers with `error.request.invalidRepresentation` (400: a body that is missing, malformed or of another content type), `error.request.invalidParameter` (400: a missing or invalid parameter), `error.request.entityTooLarge` (400: a body over the size limit), `error.request.accessDenied` (401: missing or invalid credentials), `error.request.notFound` (404: no such path), `error.request.methodNotAllowed` (405), `error.server.internal` (500) and `error.server.notImplemented` (501: an operation this server does not implement).",
     )
 
     message: str = Field(

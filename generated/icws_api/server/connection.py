@@ -16,9 +16,8 @@ from .._models.connection import (
     IcAuthConnectionRequestSettings,
     SingleSignOnTokenConnectionRequestSettings,
 )
-from ..errors import InternalServerError
 from ._context import RequestContext
-from ._runtime import Endpoint, Guard
+from ._runtime import Endpoint, Guard, NotImplementedOperation
 
 __all__ = ["ConnectionApi"]
 
@@ -48,7 +47,7 @@ class ConnectionApi:
            response.
 
         Serves ``POST /icws/connection`` (operation ``createConnection``).
-        Unless overridden, it answers InternalServerError: not implemented.
+        Unless overridden, it answers 501: not implemented.
 
         Args:
             ctx: Who is calling: the request's session values, cookies and headers.
@@ -77,7 +76,7 @@ class ConnectionApi:
             ServiceUnavailableError: To answer 503, The server cannot take the session now; try one
                 of the alternate hosts it names.
         """
-        raise InternalServerError(message="createConnection is not implemented by this server")
+        raise NotImplementedOperation("createConnection")
 
     async def delete_connection(
         self,
@@ -86,7 +85,7 @@ class ConnectionApi:
         """Logs the session out, ending its connection with the Interaction Center server.
 
         Serves ``DELETE /icws/{sessionId}/connection`` (operation ``deleteConnection``).
-        Unless overridden, it answers InternalServerError: not implemented.
+        Unless overridden, it answers 501: not implemented.
 
         Args:
             ctx: Who is calling: the request's session values, cookies and headers.
@@ -104,7 +103,7 @@ class ConnectionApi:
             InternalServerError: To answer 500, An unexpected error occurred while processing the
                 request.
         """
-        raise InternalServerError(message="deleteConnection is not implemented by this server")
+        raise NotImplementedOperation("deleteConnection")
 
     async def get_features(
         self,
@@ -113,7 +112,7 @@ class ConnectionApi:
         """Lists the features the server offers, each with its version.
 
         Serves ``GET /icws/connection/features`` (operation ``getFeatures``).
-        Unless overridden, it answers InternalServerError: not implemented.
+        Unless overridden, it answers 501: not implemented.
 
         Args:
             ctx: Who is calling: the request's session values, cookies and headers.
@@ -125,7 +124,7 @@ class ConnectionApi:
             InternalServerError: To answer 500, An unexpected error occurred while processing the
                 request.
         """
-        raise InternalServerError(message="getFeatures is not implemented by this server")
+        raise NotImplementedOperation("getFeatures")
 
     async def get_feature(
         self,
@@ -136,7 +135,7 @@ class ConnectionApi:
         """Gets one feature the server offers, with its version.
 
         Serves ``GET /icws/connection/features/{featureId}`` (operation ``getFeature``).
-        Unless overridden, it answers InternalServerError: not implemented.
+        Unless overridden, it answers 501: not implemented.
 
         Args:
             ctx: Who is calling: the request's session values, cookies and headers.
@@ -150,7 +149,7 @@ class ConnectionApi:
             InternalServerError: To answer 500, An unexpected error occurred while processing the
                 request.
         """
-        raise InternalServerError(message="getFeature is not implemented by this server")
+        raise NotImplementedOperation("getFeature")
 
 
 def routes(api: ConnectionApi | None, guard: Guard[RequestContext]) -> list[Route]:
@@ -212,7 +211,9 @@ def _create_connection(api: ConnectionApi, guard: Guard[RequestContext]) -> Endp
             ),
         )
         return guard.answer(
+            "createConnection",
             result,
+            ConnectionResponse,
             201,
             "application/vnd.inin.icws+json",
             ctx.response_headers,
@@ -241,7 +242,7 @@ def _delete_connection(api: ConnectionApi, guard: Guard[RequestContext]) -> Endp
         await api.delete_connection(
             ctx,
         )
-        return Response(status_code=200, headers=ctx.response_headers)
+        return guard.empty("deleteConnection", 200, ctx.response_headers)
 
     return guard.guarded(endpoint, "deleteConnection")
 
@@ -256,7 +257,9 @@ def _get_features(api: ConnectionApi, guard: Guard[RequestContext]) -> Endpoint:
             ctx,
         )
         return guard.answer(
+            "getFeatures",
             result,
+            FeatureInfoList,
             200,
             "application/vnd.inin.icws+json",
             ctx.response_headers,
@@ -282,7 +285,9 @@ def _get_feature(api: ConnectionApi, guard: Guard[RequestContext]) -> Endpoint:
             ),
         )
         return guard.answer(
+            "getFeature",
             result,
+            FeatureInfo,
             200,
             "application/vnd.inin.icws+json",
             ctx.response_headers,

@@ -13,9 +13,8 @@ from .._models.dialer import (
     MarkCallForFinishingParameters,
     UpdateStageParameters,
 )
-from ..errors import InternalServerError
 from ._context import RequestContext
-from ._runtime import Endpoint, Guard
+from ._runtime import Endpoint, Guard, NotImplementedOperation
 
 __all__ = ["DialerApi"]
 
@@ -35,7 +34,7 @@ class DialerApi:
 
         Serves ``POST /icws/{sessionId}/dialer/mark-call-for-finishing`` (operation
         ``markCallForFinishing``).
-        Unless overridden, it answers InternalServerError: not implemented.
+        Unless overridden, it answers 501: not implemented.
 
         Args:
             ctx: Who is calling: the request's session values, cookies and headers.
@@ -56,7 +55,7 @@ class DialerApi:
             InternalServerError: To answer 500, An unexpected error occurred while processing the
                 request.
         """
-        raise InternalServerError(message="markCallForFinishing is not implemented by this server")
+        raise NotImplementedOperation("markCallForFinishing")
 
     async def update_stage(
         self,
@@ -66,7 +65,7 @@ class DialerApi:
         """Moves the agent to a new stage in the call.
 
         Serves ``POST /icws/{sessionId}/dialer/update-stage`` (operation ``updateStage``).
-        Unless overridden, it answers InternalServerError: not implemented.
+        Unless overridden, it answers 501: not implemented.
 
         Args:
             ctx: Who is calling: the request's session values, cookies and headers.
@@ -86,7 +85,7 @@ class DialerApi:
             InternalServerError: To answer 500, An unexpected error occurred while processing the
                 request.
         """
-        raise InternalServerError(message="updateStage is not implemented by this server")
+        raise NotImplementedOperation("updateStage")
 
     async def set_agent_type(
         self,
@@ -96,7 +95,7 @@ class DialerApi:
         """Sets the agent type for agent for certain campaign...
 
         Serves ``POST /icws/{sessionId}/dialer/set-agent-type`` (operation ``setAgentType``).
-        Unless overridden, it answers InternalServerError: not implemented.
+        Unless overridden, it answers 501: not implemented.
 
         Args:
             ctx: Who is calling: the request's session values, cookies and headers.
@@ -117,7 +116,7 @@ class DialerApi:
             InternalServerError: To answer 500, An unexpected error occurred while processing the
                 request.
         """
-        raise InternalServerError(message="setAgentType is not implemented by this server")
+        raise NotImplementedOperation("setAgentType")
 
 
 def routes(api: DialerApi | None, guard: Guard[RequestContext]) -> list[Route]:
@@ -170,7 +169,7 @@ def _mark_call_for_finishing(api: DialerApi, guard: Guard[RequestContext]) -> En
             ctx,
             body,
         )
-        return Response(status_code=200, headers=ctx.response_headers)
+        return guard.empty("markCallForFinishing", 200, ctx.response_headers)
 
     return guard.guarded(endpoint, "markCallForFinishing")
 
@@ -202,7 +201,7 @@ def _update_stage(api: DialerApi, guard: Guard[RequestContext]) -> Endpoint:
             ctx,
             body,
         )
-        return Response(status_code=200, headers=ctx.response_headers)
+        return guard.empty("updateStage", 200, ctx.response_headers)
 
     return guard.guarded(endpoint, "updateStage")
 
@@ -234,6 +233,6 @@ def _set_agent_type(api: DialerApi, guard: Guard[RequestContext]) -> Endpoint:
             ctx,
             body,
         )
-        return Response(status_code=200, headers=ctx.response_headers)
+        return guard.empty("setAgentType", 200, ctx.response_headers)
 
     return guard.guarded(endpoint, "setAgentType")

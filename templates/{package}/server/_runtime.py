@@ -23,6 +23,7 @@ from typing import Any, Generic, Literal, Protocol, TypeVar
 from urllib.parse import parse_qsl
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import PydanticSerializationError
 from starlette.applications import Starlette
 from starlette.datastructures import URLPath
 from starlette.exceptions import HTTPException
@@ -33,7 +34,15 @@ from starlette.types import Receive, Scope, Send
 
 from .._exceptions import ApiErrorBase
 
-__all__ = ["MAX_BODY_BYTES", "Endpoint", "Guard", "RouteTable", "ServerErrors", "application"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "Endpoint",
+    "Guard",
+    "NotImplementedOperation",
+    "RouteTable",
+    "ServerErrors",
+    "application",
+]
 
 logger = logging.getLogger(__name__.rpartition(".")[0])
 
@@ -54,6 +63,26 @@ class ServerErrors(Protocol):
     def error_saying(self, status: int, message: str, /) -> ApiErrorBase: ...
 
 
+class ErrorId:
+    """The ``errorId`` of each error the server itself answers with, in ICWS's style."""
+
+    INVALID_REPRESENTATION = "error.request.invalidRepresentation"
+    INVALID_PARAMETER = "error.request.invalidParameter"
+    ENTITY_TOO_LARGE = "error.request.entityTooLarge"
+    ACCESS_DENIED = "error.request.accessDenied"
+    NOT_FOUND = "error.request.notFound"
+    METHOD_NOT_ALLOWED = "error.request.methodNotAllowed"
+    NOT_IMPLEMENTED = "error.server.notImplemented"
+    INTERNAL = "error.server.internal"
+
+
+_ROUTING_ERROR_IDS = {404: ErrorId.NOT_FOUND, 405: ErrorId.METHOD_NOT_ALLOWED}
+
+
+class NotImplementedOperation(NotImplementedError):
+    """Raised by a handler nobody overrode: the server answers 501."""
+
+
 class _DuplicateKey(Exception):
     """A JSON object names ``key`` twice."""
 
@@ -70,15 +99,21 @@ class Guard(Generic[_Ctx]):
         errors: ServerErrors,
         authenticate: Callable[[_Ctx], bool | Awaitable[bool]] | None,
         max_body_bytes: int,
+        *,
+        check_answers: bool = True,
     ) -> None:
         self.errors = errors
         self.check = authenticate
         self.max_body_bytes = max_body_bytes
+        self.check_answers = check_answers
 
-    def error(self, status: int, message: str) -> ApiErrorBase:
+    def error(self, status: int, message: str, error_id: str | None = None) -> ApiErrorBase:
         """The error of ``status`` (its own class where the spec documents it) saying
-        ``message``."""
-        return self.errors.error_saying(status, message)
+        ``message``, with ``error_id`` where the API's error body has an ``errorId``."""
+        error = self.errors.error_saying(status, message)
+        if error_id is not None and hasattr(error, "error_id"):
+            typing.cast(Any, error).error_id = error_id
+        return error
 
     def require_credentials(self, *checks: tuple[str, bool]) -> None:
         """401 unless every credential is present, naming those absent (``the X header``), each
@@ -89,7 +124,8 @@ class Guard(Generic[_Ctx]):
             if not present
         ]
         if missing:
-            raise self.error(401, f"The request lacks {' and '.join(missing)}.")
+            message = f"The request lacks {' and '.join(missing)}."
+            raise self.error(401, message, ErrorId.ACCESS_DENIED)
 
     @staticmethod
     def authorization(header: str | None, scheme: str) -> str:
@@ -115,7 +151,7 @@ class Guard(Generic[_Ctx]):
         if inspect.isawaitable(verdict):
             verdict = await verdict
         if not verdict:
-            raise self.error(401, "The session credentials are not valid.")
+            raise self.error(401, "The session credentials are not valid.", ErrorId.ACCESS_DENIED)
 
     async def body(
         self,
@@ -131,34 +167,37 @@ class Guard(Generic[_Ctx]):
         too_large = f"The request body is larger than {self.max_body_bytes} bytes."
         declared = request.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
-            raise self.error(400, too_large)
+            raise self.error(400, too_large, ErrorId.ENTITY_TOO_LARGE)
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
             if size > self.max_body_bytes:
-                raise self.error(400, too_large)
+                raise self.error(400, too_large, ErrorId.ENTITY_TOO_LARGE)
             chunks.append(chunk)
         raw = b"".join(chunks)
         if not raw:
             if required:
-                raise self.error(400, "The request body is missing.")
+                raise self.error(400, "The request body is missing.", _INVALID)
             return None
         content_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if content_type not in media_types:
             allowed = " or ".join(media_types)
             sent = content_type or "no content type"
-            raise self.error(400, f"The request body must be sent as {allowed}, not {sent}.")
+            message = f"The request body must be sent as {allowed}, not {sent}."
+            raise self.error(400, message, _INVALID)
         if encoding != "json":
             return self._plain_body(raw, request.headers.get("Content-Type", ""), kind, encoding)
         try:
             _refuse_duplicate_keys(raw)
         except _DuplicateKey as duplicate:
             problem = f"the key {duplicate.key!r} appears twice"
-            raise self.error(400, f"The request body is not valid: {problem}.") from None
+            raise self.error(400, f"The request body is not valid: {problem}.", _INVALID) from None
         try:
-            return _adapter(kind).validate_json(raw, by_alias=True, by_name=False)
+            return _adapter(_named_option(kind, raw)).validate_json(
+                raw, by_alias=True, by_name=False
+            )
         except ValidationError as exc:
-            raise self.error(400, _describe(exc)) from None
+            raise self.error(400, _describe(exc), _INVALID) from None
 
     def _plain_body(
         self,
@@ -178,13 +217,14 @@ class Guard(Generic[_Ctx]):
             else:
                 fields = _multipart_fields(raw, content_type)
         except (UnicodeDecodeError, ValueError) as exc:
-            raise self.error(400, f"The request body is not valid {encoding}: {exc}.") from None
+            message = f"The request body is not valid {encoding}: {exc}."
+            raise self.error(400, message, _INVALID) from None
         try:
             return _adapter(kind).validate_python(
                 _named_values(kind, fields), strict=False, by_alias=True, by_name=False
             )
         except ValidationError as exc:
-            raise self.error(400, _describe(exc)) from None
+            raise self.error(400, _describe(exc), _INVALID) from None
 
     def parameter(
         self, name: str, raw: str | None, kind: Any, *, required: bool, default: Any = None
@@ -193,37 +233,80 @@ class Guard(Generic[_Ctx]):
         absent optional one is its ``default``, read as ``kind``."""
         if raw is None:
             if required:
-                raise self.error(400, f"The {name} parameter is missing.")
+                message = f"The {name} parameter is missing."
+                raise self.error(400, message, ErrorId.INVALID_PARAMETER)
             return None if default is None else _adapter(kind).validate_python(default)
         try:
             return _adapter(kind).validate_strings(raw)
         except ValidationError as exc:
             problem = exc.errors(include_url=False, include_input=False)[0]["msg"]
-            raise self.error(400, f"The {name} parameter is not valid: {problem}.") from None
+            message = f"The {name} parameter is not valid: {problem}."
+            raise self.error(400, message, ErrorId.INVALID_PARAMETER) from None
 
     def answer(
         self,
+        operation: str,
         result: Any,
+        kind: Any,
         status: int,
         media_type: str,
         headers: Mapping[str, str],
         encoding: Literal["json", "text", "binary"] = "json",
     ) -> Response:
-        """A successful answer carrying ``result`` as JSON with wire names, text, or bytes."""
+        """A successful answer carrying ``result`` as JSON with wire names, text, or bytes;
+        checked against ``kind``, the operation's answer type, when answers are checked."""
+        safe_headers = self.headers(operation, headers)
         if encoding == "binary":
-            return Response(
-                result, status_code=status, headers=dict(headers), media_type=media_type
-            )
+            return Response(result, status_code=status, headers=safe_headers, media_type=media_type)
         if encoding == "text":
             content = str(result).encode()
+        elif self.check_answers:
+            content = self._checked_json(operation, result, kind)
         else:
             content = _adapter(type(result)).dump_json(result, by_alias=True, exclude_unset=True)
         return Response(
             content,
             status_code=status,
-            headers=dict(headers),
+            headers=safe_headers,
             media_type=f"{media_type}; charset=utf-8",
         )
+
+    def empty(self, operation: str, status: int, headers: Mapping[str, str]) -> Response:
+        """A successful answer without a body."""
+        return Response(status_code=status, headers=self.headers(operation, headers))
+
+    def headers(self, operation: str, headers: Mapping[str, str]) -> dict[str, str]:
+        """The headers a handler set, refused (500) where one could split the answer."""
+        for name, value in headers.items():
+            if any(character in name + value for character in _BREAKING):
+                logger.error("%s set the header %r with a line break or NUL", operation, name)
+                raise self._internal_error()
+        return dict(headers)
+
+    def _checked_json(self, operation: str, result: Any, kind: Any) -> bytes:
+        """``result`` as JSON, once it is shown to be a ``kind`` (a model, not a dict) whose
+        values, as sent, are valid; else 500, with the faulty fields logged."""
+        if isinstance(kind, type) and not isinstance(result, kind):
+            shown = type(result).__name__
+            logger.error(
+                "%s answered a %s where its schema is a %s", operation, shown, kind.__name__
+            )
+            raise self._internal_error()
+        adapter = _adapter(kind)
+        try:
+            content = adapter.dump_json(result, by_alias=True, exclude_unset=True, warnings=False)
+            adapter.validate_json(content, by_alias=True, by_name=False)
+        except ValidationError as exc:
+            logger.error("%s answered a body unlike its schema: %s", operation, _fields(exc))
+            raise self._internal_error() from None
+        except PydanticSerializationError as exc:
+            logger.error("%s answered a body unlike its schema: %s", operation, exc)
+            raise self._internal_error() from None
+        return content
+
+    def _internal_error(self) -> ApiErrorBase:
+        message = "An unexpected error occurred while processing the request."
+        return self.error(500, message, ErrorId.INTERNAL)
 
     def error_response(
         self, error: ApiErrorBase, headers: Mapping[str, str] | None = None
@@ -248,10 +331,12 @@ class Guard(Generic[_Ctx]):
                 return await endpoint(request)
             except ApiErrorBase as error:
                 return self.error_response(error)
+            except NotImplementedOperation:
+                message = f"{operation} is not implemented by this server."
+                return self.error_response(self.error(501, message, ErrorId.NOT_IMPLEMENTED))
             except Exception:
                 logger.exception("%s failed", operation)
-                message = "An unexpected error occurred while processing the request."
-                return self.error_response(self.error(500, message))
+                return self.error_response(self._internal_error())
 
         return guarded
 
@@ -260,7 +345,8 @@ class Guard(Generic[_Ctx]):
         if not isinstance(exc, HTTPException):
             raise exc
         path = request.url.path if len(request.url.path) <= 200 else request.url.path[:197] + "..."
-        error = self.error(exc.status_code, f"{exc.detail}: {request.method} {path}")
+        message = f"{exc.detail}: {request.method} {path}"
+        error = self.error(exc.status_code, message, _ROUTING_ERROR_IDS.get(exc.status_code))
         return self.error_response(error, exc.headers)
 
 
@@ -331,6 +417,9 @@ def _unique_keys(items: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(items)
 
 
+_INVALID = ErrorId.INVALID_REPRESENTATION
+_BREAKING = ("\r", "\n", "\0")
+
 _UNIQUE_KEYS = json.JSONDecoder(object_pairs_hook=_unique_keys)
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
@@ -344,13 +433,47 @@ def _adapter(kind: Any) -> TypeAdapter[Any]:
     return adapter
 
 
-def _describe(error: ValidationError) -> str:
-    """What is wrong with a body, field by field (the values themselves are left out)."""
+def _fields(error: ValidationError) -> str:
+    """What is wrong, field by field (the values themselves are left out)."""
     problems = []
     for item in error.errors(include_url=False, include_input=False, include_context=False)[:10]:
         where = ".".join(str(part) for part in item["loc"]) or "body"
         problems.append(f"{where}: {item['msg']}")
-    return "The request body is not valid: " + "; ".join(problems) + "."
+    return "; ".join(problems)
+
+
+def _describe(error: ValidationError) -> str:
+    """What is wrong with a body, field by field."""
+    return f"The request body is not valid: {_fields(error)}."
+
+
+def _named_option(kind: Any, raw: bytes) -> Any:
+    """The option of a union of models that a JSON body names by one's constant field (its
+    ``__type``), so that its errors are about that option alone; else ``kind``."""
+    union = isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union
+    if not union:
+        return kind
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return kind
+    if not isinstance(data, dict):
+        return kind
+    named = [option for option in typing.get_args(kind) if _names_itself(option, data)]
+    return named[0] if len(named) == 1 else kind
+
+
+def _names_itself(option: Any, data: Mapping[str, Any]) -> bool:
+    """Whether ``data`` holds the value of one of ``option``'s constant fields (a one-value
+    ``Literal`` with that value as default, such as ``__type``)."""
+    for info in getattr(option, "model_fields", {}).values():
+        values = typing.get_args(info.annotation)
+        if typing.get_origin(info.annotation) is not Literal or values != (info.default,):
+            continue
+        wire = info.validation_alias if isinstance(info.validation_alias, str) else info.alias
+        if data.get(wire or "") == info.default:
+            return True
+    return False
 
 
 def _literalness(route: Route) -> tuple[int, tuple[bool, ...]]:
