@@ -24,6 +24,7 @@ from ._models._base import ApiModel
 from ._models.connection import (
     AuthTokenConnectionRequestSettings,
     ConnectionResponse,
+    ConnectionSettings,
     FeatureInfo,
     FeatureInfoList,
     IcAuthConnectionRequestSettings,
@@ -197,6 +198,24 @@ class MockConnection(ConnectionApi, _Recorder):
                 "csrf_token": session.values["csrf_token"],
                 "session_id": session.values["session_id"],
             }
+        )
+
+    async def get_connection(
+        self,
+        ctx: RequestContext,
+    ) -> ConnectionSettings:
+        self.calls.append(
+            Call(
+                "getConnection",
+                ctx,
+                None,
+                {},
+            )
+        )
+        return self._result(
+            "getConnection",
+            ConnectionSettings,
+            "{}",
         )
 
     async def delete_connection(
