@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from ._models.connection import (
         AuthTokenConnectionRequestSettings,
         ConnectionResponse,
+        ConnectionSettings,
+        ConnectionState,
         FeatureInfo,
         FeatureInfoList,
         IcAuthConnectionRequestSettings,
@@ -43,6 +45,8 @@ else:
             "._models.connection": (
                 "AuthTokenConnectionRequestSettings",
                 "ConnectionResponse",
+                "ConnectionSettings",
+                "ConnectionState",
                 "FeatureInfo",
                 "FeatureInfoList",
                 "IcAuthConnectionRequestSettings",
@@ -63,6 +67,8 @@ __all__ = [
     "ApiModel",
     "AuthTokenConnectionRequestSettings",
     "ConnectionResponse",
+    "ConnectionSettings",
+    "ConnectionState",
     "ConstantsModel",
     "Error",
     "FeatureInfo",

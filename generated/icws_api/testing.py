@@ -12,6 +12,8 @@ from its schema).
 from __future__ import annotations
 
 import contextlib
+import json
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from ._models._base import ApiModel
 from ._models.connection import (
     AuthTokenConnectionRequestSettings,
     ConnectionResponse,
+    ConnectionSettings,
     FeatureInfo,
     FeatureInfoList,
     IcAuthConnectionRequestSettings,
@@ -42,10 +45,12 @@ from .server.dialer import DialerApi
 if TYPE_CHECKING:
     # At run time ``.server`` imports it, naming the extra to install when it is missing.
     from starlette.applications import Starlette
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
     "FEATURES",
     "Call",
+    "Exchange",
     "MockConnection",
     "MockDialer",
     "MockSession",
@@ -68,6 +73,17 @@ class Call:
     body: Any = None
     arguments: Mapping[str, Any] = field(default_factory=dict)
     """The other parameters, by Python name."""
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request the mock server answered, whether a handler ran or the checks rejected it."""
+
+    method: str
+    path: str
+    status: int
+    reason: str = ""
+    """The error body's message, for an error answer."""
 
 
 @dataclass
@@ -159,6 +175,41 @@ class _Recorder:
             message = f"The example answer of {operation} is not a {name}; set its result."
             raise error_saying(500, message) from None
 
+    def _session_answer(
+        self,
+        example: str,
+        sent: Mapping[str, Any],
+        queries: Sequence[str | None],
+        needs: Mapping[str, tuple[str, int]],
+        features: tuple[str, str, str] | None,
+    ) -> dict[str, Any]:
+        """The answer starting a session, as JSON, before its session values: the example
+        answer, with the fields the request body ``sent`` also has echoed (a user given to
+        ``Mocks.users`` must be one of them); a field that needs a feature (``needs``: wire name
+        → feature, version) only when a query argument lists it (as it is or in kebab-case) and
+        the mock reports that feature at that version; ``features`` (field, name, version) is
+        the field listing the mock's features."""
+        answer: dict[str, Any] = json.loads(example)
+        for key in list(answer):
+            value = sent.get(key)
+            if self.mocks.users and isinstance(answer[key], str):
+                if value is not None and value not in self.mocks.users:
+                    raise error_saying(400, f"The mock knows no {key} {value!r}.")
+                answer[key] = value if value is not None else self.mocks.users[0]
+            elif value is not None:
+                answer[key] = value
+        listed = {item.strip() for query in queries if query for item in query.split(",")}
+        for key, (feature, version) in needs.items():
+            kebab = re.sub(r"(?<!^)(?=[A-Z])", "-", key).lower()
+            wanted = key in listed or kebab in listed
+            if not wanted or self.mocks.features.get(feature, 0) < version:
+                answer.pop(key, None)
+            elif features and key == features[0]:
+                answer[key] = [
+                    {features[1]: n, features[2]: v} for n, v in self.mocks.features.items()
+                ]
+        return answer
+
 
 class MockConnection(ConnectionApi, _Recorder):
     """Records every ``connection`` call in ``calls`` and answers success."""
@@ -190,13 +241,50 @@ class MockConnection(ConnectionApi, _Recorder):
         ctx.response_headers["ININ-ICWS-CSRF-Token"] = session.values["csrf_token"]
         ctx.response_headers["ININ-ICWS-Session-ID"] = session.values["session_id"]
         ctx.response_headers["Location"] = "/icws/" + session.values["session_id"] + "/connection"
+        # The cookies are scoped to the session's paths, up to its last session value.
+        cookie_path = "/icws/" + session.values["session_id"]
         for name, value in session.cookies.items():
-            ctx.response_headers["Set-Cookie"] = f"{name}={value}; Path=/; HttpOnly"
-        return ConnectionResponse.model_validate(
+            ctx.response_headers["Set-Cookie"] = f"{name}={value}; Path={cookie_path}; HttpOnly"
+        answer = self._session_answer(
+            '{"csrfToken":"string","sessionId":"string","alternateHostList":["ic2.example.com"],"userID":"jsmith","userDisplayName":"John Smith","icServer":"ic1","version":{"productReleaseDisplayString":"2020 R1"},"serverTime":"20201029T082018Z","defaultWorkstation":"Station1","purecloudIntegration":{},"effectiveStation":{}}',
+            body.model_dump(mode="json", by_alias=True),
+            [
+                include,
+            ],
             {
-                "csrf_token": session.values["csrf_token"],
-                "session_id": session.values["session_id"],
-            }
+                "version": ("connection", 3),
+                "features": ("connection", 3),
+                "serverTime": ("connection", 4),
+                "defaultWorkstation": ("connection", 5),
+                "purecloudIntegration": ("connection", 8),
+                "effectiveStation": ("connection", 10),
+            },
+            (
+                "features",
+                "featureId",
+                "version",
+            ),
+        )
+        answer["csrfToken"] = session.values["csrf_token"]
+        answer["sessionId"] = session.values["session_id"]
+        return ConnectionResponse.model_validate(answer, by_alias=True, by_name=False)
+
+    async def get_connection(
+        self,
+        ctx: RequestContext,
+    ) -> ConnectionSettings:
+        self.calls.append(
+            Call(
+                "getConnection",
+                ctx,
+                None,
+                {},
+            )
+        )
+        return self._result(
+            "getConnection",
+            ConnectionSettings,
+            "{}",
         )
 
     async def delete_connection(
@@ -305,10 +393,11 @@ class MockDialer(DialerApi, _Recorder):
 
 
 FEATURES: Mapping[str, int] = {
-    "connection": 1,
+    "connection": 10,
     "dialer": 7,
 }
-"""The feature versions a mock server reports unless told otherwise: all the spec's operations need."""
+"""The feature versions a mock server reports unless told otherwise: all the spec's operations
+and properties need."""
 
 
 @dataclass
@@ -317,12 +406,54 @@ class Mocks:
 
     sessions: Sessions = field(default_factory=Sessions)
     features: dict[str, int] = field(default_factory=lambda: dict(FEATURES))
+    users: list[str] = field(default_factory=list)
+    """The users who may start a session (any, when empty); the first answers for a request
+    that names none."""
+    exchanges: list[Exchange] = field(default_factory=list)
+    """Every request answered, oldest first, rejected ones included."""
     connection: MockConnection = field(init=False)
     dialer: MockDialer = field(init=False)
 
     def __post_init__(self) -> None:
         self.connection = MockConnection(self)
         self.dialer = MockDialer(self)
+
+    def calls_json(self) -> str:
+        """Every request answered (``exchanges``), as a JSON list."""
+        return json.dumps([vars(exchange) for exchange in self.exchanges], indent=2)
+
+
+class _Recording:
+    """ASGI middleware adding every HTTP request's answer to ``mocks.exchanges``."""
+
+    def __init__(self, app: ASGIApp, mocks: Mocks) -> None:
+        self.app = app
+        self.mocks = mocks
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500
+        body = b""
+
+        async def recording_send(message: Message) -> None:
+            nonlocal status, body
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body" and status >= 400:
+                body += message.get("body", b"")
+            await send(message)
+
+        try:
+            await self.app(scope, receive, recording_send)
+        finally:
+            reason = ""
+            if status >= 400:
+                with contextlib.suppress(ValueError, AttributeError):
+                    reason = str(json.loads(body).get("message", ""))
+            exchange = Exchange(scope["method"], scope["path"], status, reason)
+            self.mocks.exchanges.append(exchange)
 
 
 _LOOPBACK_ORIGINS = r"http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]+)?"
@@ -352,5 +483,6 @@ def create_mock_app(
         allow_origins=allow_origins,
         allow_origin_regex=allow_origin_regex,
     )
+    app.add_middleware(_Recording, mocks=mocks)
     app.state.mocks = mocks
     return app

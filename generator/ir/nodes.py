@@ -462,12 +462,6 @@ class Operation:
         return int(success.status) if success and success.status.isdigit() else 200
 
     @functools.cached_property
-    def not_implemented_error(self) -> str:
-        """The error a server answers with for an operation nobody implemented."""
-        documented = {r.status: r.error_class for r in self.errors}
-        return documented.get("501") or documented.get("500") or "ApiError"
-
-    @functools.cached_property
     def arguments(self) -> tuple[Parameter, ...]:
         """Parameters the caller gives (the session supplies the rest), required first."""
         given = [p for p in self.parameters if p.session_attribute is None]
@@ -613,12 +607,6 @@ class Tag:
                 + sorted(wire & set(WIRE_RESULTS.values()))
             )
         )
-
-    @functools.cached_property
-    def server_error_imports(self) -> tuple[str, ...]:
-        """What its server module imports from the errors module: the errors its handlers
-        answer with when nobody implemented them."""
-        return tuple(naming.import_order({op.not_implemented_error for op in self.operations}))
 
     @functools.cached_property
     def parameter_kinds(self) -> tuple[str, ...]:

@@ -4,20 +4,39 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, ClassVar, Literal
+from enum import IntEnum
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from ._base import ApiModel, ConstantsModel, Integral, NotNull
+from ._base import ApiModel, ByValue, ConstantsModel, Integral, NotNull
 
 __all__ = [
     "AuthTokenConnectionRequestSettings",
     "ConnectionResponse",
+    "ConnectionSettings",
+    "ConnectionState",
     "FeatureInfo",
     "FeatureInfoList",
     "IcAuthConnectionRequestSettings",
     "SingleSignOnTokenConnectionRequestSettings",
 ]
+
+
+class ConnectionState(ByValue, IntEnum):
+    """Whether the session is connected.
+
+    On the wire as ``connectionState``, by value.
+    """
+
+    NONE = 0
+    """none"""
+
+    UP = 1
+    """up"""
+
+    DOWN = 2
+    """down"""
 
 
 class FeatureInfo(ApiModel):
@@ -56,6 +75,20 @@ class IcAuthConnectionRequestSettings(ConstantsModel):
         description="Used by the Interaction Center and Interaction Center applications to display an association between an Interaction Center session and an application.",
     )
 
+    market_place_application_license_name: Annotated[str | None, NotNull] = Field(
+        default=None,
+        validation_alias="marketPlaceApplicationLicenseName",
+        serialization_alias="marketPlaceApplicationLicenseName",
+        description="The PureConnect MarketPlace application's license name. Only for use in MarketPlace applications. When setting this, the marketPlaceApplicationCode property should also be set.",
+    )
+
+    market_place_application_code: Annotated[str | None, NotNull] = Field(
+        default=None,
+        validation_alias="marketPlaceApplicationCode",
+        serialization_alias="marketPlaceApplicationCode",
+        description="The PureConnect MarketPlace application's code, set together with marketPlaceApplicationLicenseName.",
+    )
+
     user_id: str = Field(
         validation_alias="userID",
         serialization_alias="userID",
@@ -88,6 +121,20 @@ class AuthTokenConnectionRequestSettings(ConstantsModel):
         description="Used by the Interaction Center and Interaction Center applications to display an association between an Interaction Center session and an application.",
     )
 
+    market_place_application_license_name: Annotated[str | None, NotNull] = Field(
+        default=None,
+        validation_alias="marketPlaceApplicationLicenseName",
+        serialization_alias="marketPlaceApplicationLicenseName",
+        description="The PureConnect MarketPlace application's license name. Only for use in MarketPlace applications. When setting this, the marketPlaceApplicationCode property should also be set.",
+    )
+
+    market_place_application_code: Annotated[str | None, NotNull] = Field(
+        default=None,
+        validation_alias="marketPlaceApplicationCode",
+        serialization_alias="marketPlaceApplicationCode",
+        description="The PureConnect MarketPlace application's code, set together with marketPlaceApplicationLicenseName.",
+    )
+
     auth_token: str = Field(
         validation_alias="authToken",
         serialization_alias="authToken",
@@ -114,6 +161,20 @@ class SingleSignOnTokenConnectionRequestSettings(ConstantsModel):
         validation_alias="applicationName",
         serialization_alias="applicationName",
         description="Used by the Interaction Center and Interaction Center applications to display an association between an Interaction Center session and an application.",
+    )
+
+    market_place_application_license_name: Annotated[str | None, NotNull] = Field(
+        default=None,
+        validation_alias="marketPlaceApplicationLicenseName",
+        serialization_alias="marketPlaceApplicationLicenseName",
+        description="The PureConnect MarketPlace application's license name. Only for use in MarketPlace applications. When setting this, the marketPlaceApplicationCode property should also be set.",
+    )
+
+    market_place_application_code: Annotated[str | None, NotNull] = Field(
+        default=None,
+        validation_alias="marketPlaceApplicationCode",
+        serialization_alias="marketPlaceApplicationCode",
+        description="The PureConnect MarketPlace application's code, set together with marketPlaceApplicationLicenseName.",
     )
 
     single_sign_on_token: str = Field(
@@ -176,6 +237,57 @@ class ConnectionResponse(ApiModel):
     features: Annotated[list[FeatureInfo] | None, NotNull] = Field(
         default=None,
         description="The server's features and their versions (with include=features).",
+    )
+
+    server_time: Annotated[str | None, NotNull] = Field(
+        default=None,
+        validation_alias="serverTime",
+        serialization_alias="serverTime",
+        description="The server's time, compact ISO 8601 UTC (with include=server-time).",
+    )
+
+    default_workstation: Annotated[str | None, NotNull] = Field(
+        default=None,
+        validation_alias="defaultWorkstation",
+        serialization_alias="defaultWorkstation",
+        description="The user's default workstation (with include=default-workstation).",
+    )
+
+    purecloud_integration: Annotated[dict[str, Any] | None, NotNull] = Field(
+        default=None,
+        validation_alias="purecloudIntegration",
+        serialization_alias="purecloudIntegration",
+        description="The PureCloud integration's settings (with include=purecloud-integration).",
+    )
+
+    effective_station: Annotated[dict[str, Any] | None, NotNull] = Field(
+        default=None,
+        validation_alias="effectiveStation",
+        serialization_alias="effectiveStation",
+        description="The station the session uses (with include=effective-station).",
+    )
+
+
+class ConnectionSettings(ApiModel):
+    """The ``connectionSettings`` representation."""
+
+    connection_state: Annotated[Annotated[ConnectionState, Integral] | None, NotNull] = Field(
+        default=None,
+        validation_alias="connectionState",
+        serialization_alias="connectionState",
+        description="Whether the session is connected.",
+    )
+
+    reason: Annotated[str | None, NotNull] = Field(
+        default=None,
+        description="An optional disconnect reason if the session has been disconnected. This reason is localized to the locale of the disconnected session, specified when it was first created.",
+    )
+
+    should_reconnect: Annotated[bool | None, NotNull] = Field(
+        default=None,
+        validation_alias="shouldReconnect",
+        serialization_alias="shouldReconnect",
+        description="A flag indicating that the client should attempt to reconnect when the connection state is down. When the connection state is up, this flag has an unspecified value.",
     )
 
 

@@ -15,6 +15,7 @@ from .._base_client import (
 from .._models.connection import (
     AuthTokenConnectionRequestSettings,
     ConnectionResponse,
+    ConnectionSettings,
     FeatureInfo,
     FeatureInfoList,
     IcAuthConnectionRequestSettings,
@@ -102,6 +103,49 @@ class ConnectionClient(SyncResource[Session]):
             request_options=request_options,
         )
 
+    def get_connection(
+        self,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> ConnectionSettings:
+        """Retrieves the state representation of an existing or previous connection.
+
+        ``GET /icws/{sessionId}/connection``; needs feature ``connection`` version 1 or later.
+
+        Args:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
+            ConnectionSettings: The connection representation was successfully retrieved. The
+                connection settings are included in the response body.
+
+        Raises:
+            BadRequestError: 400, The request was invalid. This can occur when the message body is
+                malformed or missing required items. This will also occur if a required header or
+                query string parameter is missing or invalid.
+            UnauthorizedError: 401, The specified session token is missing, invalid, or has expired.
+            GoneError: 410, This resource has been deprecated and removed from the API.
+            InternalServerError: 500, An unexpected error occurred while processing the request.
+            ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
+            FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
+            TransportError: No answer (``RequestTimeoutError`` when it took too long).
+        """
+        _session = self._session()
+        return self._call(
+            "getConnection",
+            ("connection", 1),
+            "GET",
+            "/icws/" + self._segment(_session.session_id) + "/connection",
+            headers={
+                "ININ-ICWS-CSRF-Token": _session.csrf_token,
+                "Cookie": self._cookies(_session.cookies),
+                "Accept": "application/vnd.inin.icws+json",
+            },
+            result=ConnectionSettings,
+            request_options=request_options,
+        )
+
     def delete_connection(
         self,
         *,
@@ -159,6 +203,10 @@ class ConnectionClient(SyncResource[Session]):
             FeatureInfoList: The server's features.
 
         Raises:
+            BadRequestError: 400, The request was invalid. This can occur when the message body is
+                malformed or missing required items. This will also occur if a required header or
+                query string parameter is missing or invalid.
+            GoneError: 410, This resource has been deprecated and removed from the API.
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
@@ -196,7 +244,11 @@ class ConnectionClient(SyncResource[Session]):
             FeatureInfo: The feature and its version.
 
         Raises:
+            BadRequestError: 400, The request was invalid. This can occur when the message body is
+                malformed or missing required items. This will also occur if a required header or
+                query string parameter is missing or invalid.
             NotFoundError: 404, The requested resource was not found.
+            GoneError: 410, This resource has been deprecated and removed from the API.
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
@@ -239,6 +291,17 @@ class ConnectionClientWithRawResponse(SyncRawResource[ConnectionClient]):
             body,
             accept_language=accept_language,
             include=include,
+            request_options=request_options,
+        )
+
+    def get_connection(
+        self,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[ConnectionSettings]:
+        """``get_connection``, answering with a ``RawResponse``."""
+        return self._raw(
+            self._resource.get_connection,
             request_options=request_options,
         )
 
@@ -350,6 +413,49 @@ class AsyncConnectionClient(AsyncResource[Session]):
             request_options=request_options,
         )
 
+    async def get_connection(
+        self,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> ConnectionSettings:
+        """Retrieves the state representation of an existing or previous connection.
+
+        ``GET /icws/{sessionId}/connection``; needs feature ``connection`` version 1 or later.
+
+        Args:
+            request_options: This call's timeout, retries, extra headers and query parameters.
+
+        Returns:
+            ConnectionSettings: The connection representation was successfully retrieved. The
+                connection settings are included in the response body.
+
+        Raises:
+            BadRequestError: 400, The request was invalid. This can occur when the message body is
+                malformed or missing required items. This will also occur if a required header or
+                query string parameter is missing or invalid.
+            UnauthorizedError: 401, The specified session token is missing, invalid, or has expired.
+            GoneError: 410, This resource has been deprecated and removed from the API.
+            InternalServerError: 500, An unexpected error occurred while processing the request.
+            ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
+            FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
+            InvalidArgumentError: An argument the operation does not take; nothing was sent.
+            TransportError: No answer (``RequestTimeoutError`` when it took too long).
+        """
+        _session = self._session()
+        return await self._call(
+            "getConnection",
+            ("connection", 1),
+            "GET",
+            "/icws/" + self._segment(_session.session_id) + "/connection",
+            headers={
+                "ININ-ICWS-CSRF-Token": _session.csrf_token,
+                "Cookie": self._cookies(_session.cookies),
+                "Accept": "application/vnd.inin.icws+json",
+            },
+            result=ConnectionSettings,
+            request_options=request_options,
+        )
+
     async def delete_connection(
         self,
         *,
@@ -407,6 +513,10 @@ class AsyncConnectionClient(AsyncResource[Session]):
             FeatureInfoList: The server's features.
 
         Raises:
+            BadRequestError: 400, The request was invalid. This can occur when the message body is
+                malformed or missing required items. This will also occur if a required header or
+                query string parameter is missing or invalid.
+            GoneError: 410, This resource has been deprecated and removed from the API.
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
@@ -444,7 +554,11 @@ class AsyncConnectionClient(AsyncResource[Session]):
             FeatureInfo: The feature and its version.
 
         Raises:
+            BadRequestError: 400, The request was invalid. This can occur when the message body is
+                malformed or missing required items. This will also occur if a required header or
+                query string parameter is missing or invalid.
             NotFoundError: 404, The requested resource was not found.
+            GoneError: 410, This resource has been deprecated and removed from the API.
             InternalServerError: 500, An unexpected error occurred while processing the request.
             ApiError: Any other error status (``UnexpectedStatusError``), or a malformed answer.
             FeatureNotSupportedError: The server's ``connection`` is older than 1; nothing was sent.
@@ -487,6 +601,17 @@ class AsyncConnectionClientWithRawResponse(AsyncRawResource[AsyncConnectionClien
             body,
             accept_language=accept_language,
             include=include,
+            request_options=request_options,
+        )
+
+    async def get_connection(
+        self,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RawResponse[ConnectionSettings]:
+        """``get_connection``, answering with a ``RawResponse``."""
+        return await self._raw(
+            self._resource.get_connection,
             request_options=request_options,
         )
 

@@ -6,7 +6,7 @@ serves them as a Starlette (ASGI) app, which mounts into any ASGI app, FastAPI i
 a handler runs, the request's credentials, content type and body are checked against the spec:
 a problem answers with its error status and the error body, as does an ``ApiError`` a handler
 raises. Anything else a handler raises answers 500, with nothing of it
-sent to the caller. An operation nobody overrode answers with an error saying so. Given
+sent to the caller. An operation nobody overrode answers 501 (Not Implemented). Given
 the origins to allow, it answers browsers' CORS preflights and lets their scripts read the
 response headers the spec documents.
 
@@ -62,6 +62,7 @@ def create_app(
     dialer: DialerApi | None = None,
     authenticate: Authenticate | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
+    check_answers: bool = True,
     allow_origins: Sequence[str] = (),
     allow_origin_regex: str | None = None,
 ) -> Starlette:
@@ -75,6 +76,8 @@ def create_app(
         authenticate: Checks the credentials of every request that must carry them, after their
             presence is checked; a ``False`` answers 401.
         max_body_bytes: A larger request body answers 400 unread.
+        check_answers: Checks each handler's answer against its schema; a mismatch answers 500
+            and is logged.
         allow_origins: Origins (``https://app.example.com``) whose scripts may call the app
             with credentials, as CORS lets browsers do; none: CORS is off.
         allow_origin_regex: A pattern origins matching in full are allowed too.
@@ -82,7 +85,7 @@ def create_app(
     from . import connection as _connection
     from . import dialer as _dialer
 
-    guard = Guard[RequestContext](errors, authenticate, max_body_bytes)
+    guard = Guard[RequestContext](errors, authenticate, max_body_bytes, check_answers=check_answers)
     app = application(
         [
             *_connection.routes(connection, guard),

@@ -6,7 +6,19 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from icws_api.testing import create_mock_app
+from icws_api.testing import FEATURES, Mocks, create_mock_app
+
+
+def _features(text: str) -> dict[str, int]:
+    """``name=version,...`` as a mapping; the features it leaves out keep their defaults."""
+    features = dict(FEATURES)
+    for item in filter(None, text.split(",")):
+        name, _, version = item.partition("=")
+        try:
+            features[name.strip()] = int(version)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not name=version: {item!r}") from None
+    return features
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -21,6 +33,29 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--log-level", default="info", help="uvicorn's log level (default: %(default)s)"
     )
+    parser.add_argument(
+        "--features",
+        type=_features,
+        default=dict(FEATURES),
+        help="feature versions to report, name=version,... (default: those the spec needs)",
+    )
+    parser.add_argument(
+        "--user",
+        action="append",
+        default=[],
+        help="a user who may log in (repeatable; default: any)",
+    )
+    parser.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        help="an origin whose pages may call the server, besides loopback ones (repeatable)",
+    )
+    parser.add_argument(
+        "--calls-out",
+        metavar="FILE",
+        help="write every request answered to FILE, as JSON, when the server stops",
+    )
     args = parser.parse_args(argv)
     try:
         import uvicorn
@@ -29,7 +64,14 @@ def main(argv: Sequence[str] | None = None) -> None:
             2,
             "uvicorn is needed to serve, which the 'server' extra installs: pip install 'icws-api[server]'\n",
         )
-    uvicorn.run(create_mock_app(), host=args.host, port=args.port, log_level=args.log_level)
+    mocks = Mocks(features=args.features, users=args.user)
+    app = create_mock_app(mocks, allow_origins=args.allow_origin)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    finally:
+        if args.calls_out:
+            with open(args.calls_out, "w", encoding="utf-8") as out:
+                out.write(mocks.calls_json())
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from .._models.connection import (
     AuthTokenConnectionRequestSettings,
     ConnectionResponse,
+    ConnectionSettings,
     FeatureInfo,
     FeatureInfoList,
     IcAuthConnectionRequestSettings,
@@ -78,6 +79,34 @@ class ConnectionApi:
         """
         raise NotImplementedOperation("createConnection")
 
+    async def get_connection(
+        self,
+        ctx: RequestContext,
+    ) -> ConnectionSettings:
+        """Retrieves the state representation of an existing or previous connection.
+
+        Serves ``GET /icws/{sessionId}/connection`` (operation ``getConnection``).
+        Unless overridden, it answers 501: not implemented.
+
+        Args:
+            ctx: Who is calling: the request's session values, cookies and headers.
+
+        Returns:
+            ConnectionSettings: The connection representation was successfully retrieved. The
+                connection settings are included in the response body.
+
+        Raises:
+            BadRequestError: To answer 400, The request was invalid. This can occur when the message
+                body is malformed or missing required items. This will also occur if a required
+                header or query string parameter is missing or invalid.
+            UnauthorizedError: To answer 401, The specified session token is missing, invalid, or
+                has expired.
+            GoneError: To answer 410, This resource has been deprecated and removed from the API.
+            InternalServerError: To answer 500, An unexpected error occurred while processing the
+                request.
+        """
+        raise NotImplementedOperation("getConnection")
+
     async def delete_connection(
         self,
         ctx: RequestContext,
@@ -121,6 +150,10 @@ class ConnectionApi:
             FeatureInfoList: The server's features.
 
         Raises:
+            BadRequestError: To answer 400, The request was invalid. This can occur when the message
+                body is malformed or missing required items. This will also occur if a required
+                header or query string parameter is missing or invalid.
+            GoneError: To answer 410, This resource has been deprecated and removed from the API.
             InternalServerError: To answer 500, An unexpected error occurred while processing the
                 request.
         """
@@ -145,7 +178,11 @@ class ConnectionApi:
             FeatureInfo: The feature and its version.
 
         Raises:
+            BadRequestError: To answer 400, The request was invalid. This can occur when the message
+                body is malformed or missing required items. This will also occur if a required
+                header or query string parameter is missing or invalid.
             NotFoundError: To answer 404, The requested resource was not found.
+            GoneError: To answer 410, This resource has been deprecated and removed from the API.
             InternalServerError: To answer 500, An unexpected error occurred while processing the
                 request.
         """
@@ -161,6 +198,11 @@ def routes(api: ConnectionApi | None, guard: Guard[RequestContext]) -> list[Rout
             "/icws/connection",
             _create_connection(served, guard),
             methods=["POST"],
+        ),
+        Route(
+            "/icws/{session_id}/connection",
+            _get_connection(served, guard),
+            methods=["GET"],
         ),
         Route(
             "/icws/{session_id}/connection",
@@ -220,6 +262,38 @@ def _create_connection(api: ConnectionApi, guard: Guard[RequestContext]) -> Endp
         )
 
     return guard.guarded(endpoint, "createConnection")
+
+
+def _get_connection(api: ConnectionApi, guard: Guard[RequestContext]) -> Endpoint:
+    async def endpoint(request: Request) -> Response:
+        path = request.path_params
+        ctx = RequestContext(
+            session_id=path["session_id"],
+            csrf_token=request.headers.get("ININ-ICWS-CSRF-Token", ""),
+            cookies=request.cookies,
+            headers=request.headers,
+        )
+        guard.require_credentials(
+            ("the ININ-ICWS-CSRF-Token header", "ININ-ICWS-CSRF-Token" in request.headers),
+            (
+                "the " + "icws_" + path["session_id"] + " cookie",
+                "icws_" + path["session_id"] in request.cookies,
+            ),
+        )
+        await guard.authenticate(ctx)
+        result = await api.get_connection(
+            ctx,
+        )
+        return guard.answer(
+            "getConnection",
+            result,
+            ConnectionSettings,
+            200,
+            "application/vnd.inin.icws+json",
+            ctx.response_headers,
+        )
+
+    return guard.guarded(endpoint, "getConnection")
 
 
 def _delete_connection(api: ConnectionApi, guard: Guard[RequestContext]) -> Endpoint:
