@@ -195,10 +195,11 @@ def test_session_operations(api: Api) -> None:
         and features.features_list.list_field == "feature_info_list"
     )
     needed: dict[str, int] = {}
-    for operation in api.operations:
-        if operation.feature:
-            name, version = operation.feature.name, operation.feature.version
-            needed[name] = max(version, needed.get(name, version))
+    needs = [operation.feature for operation in api.operations]
+    needs += [field.feature for model in api.models for field in model.fields]
+    for feature in needs:
+        if feature:
+            needed[feature.name] = max(feature.version, needed.get(feature.name, feature.version))
     assert dict(api.feature_versions) == needed
     assert {"connection", "dialer"} <= set(needed)
     assert api.session_cookies_named == ((("icws_", None), ("", "session_id")),)

@@ -184,20 +184,19 @@ class _Recorder:
         features: tuple[str, str, str] | None,
     ) -> dict[str, Any]:
         """The answer starting a session, as JSON, before its session values: the example
-        answer, with the fields the request body ``sent`` also has echoed (a user given to
-        ``Mocks.users`` must be one of them); a field that needs a feature (``needs``: wire name
+        answer, with the fields the request body ``sent`` also has echoed (with ``Mocks.users``,
+        an echoed text must be one of them: the user logging in); a field that needs a feature (``needs``: wire name
         → feature, version) only when a query argument lists it (as it is or in kebab-case) and
         the mock reports that feature at that version; ``features`` (field, name, version) is
         the field listing the mock's features."""
         answer: dict[str, Any] = json.loads(example)
         for key in list(answer):
             value = sent.get(key)
-            if self.mocks.users and isinstance(answer[key], str):
-                if value is not None and value not in self.mocks.users:
-                    raise error_saying(400, f"The mock knows no {key} {value!r}.")
-                answer[key] = value if value is not None else self.mocks.users[0]
-            elif value is not None:
-                answer[key] = value
+            if value is None:
+                continue
+            if self.mocks.users and isinstance(value, str) and value not in self.mocks.users:
+                raise error_saying(400, f"The mock knows no {key} {value!r}.")
+            answer[key] = value
         listed = {item.strip() for query in queries if query for item in query.split(",")}
         for key, (feature, version) in needs.items():
             kebab = re.sub(r"(?<!^)(?=[A-Z])", "-", key).lower()
@@ -407,8 +406,7 @@ class Mocks:
     sessions: Sessions = field(default_factory=Sessions)
     features: dict[str, int] = field(default_factory=lambda: dict(FEATURES))
     users: list[str] = field(default_factory=list)
-    """The users who may start a session (any, when empty); the first answers for a request
-    that names none."""
+    """The users who may start a session (any, when empty), as the request body names them."""
     exchanges: list[Exchange] = field(default_factory=list)
     """Every request answered, oldest first, rejected ones included."""
     connection: MockConnection = field(init=False)

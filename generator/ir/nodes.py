@@ -801,13 +801,14 @@ class Api:
 
     @functools.cached_property
     def feature_versions(self) -> tuple[tuple[str, int], ...]:
-        """Each feature the operations need, at the highest version any of them needs."""
+        """Each feature the operations and the models' properties need, at the highest version
+        any of them needs: what a mock server reports unless told otherwise."""
         versions: dict[str, int] = {}
-        for op in self.operations:
-            if op.feature:
-                versions[op.feature.name] = max(
-                    versions.get(op.feature.name, 0), op.feature.version
-                )
+        needs = [op.feature for op in self.operations]
+        needs += [f.feature for m in self.models for f in m.fields]
+        for feature in needs:
+            if feature:
+                versions[feature.name] = max(versions.get(feature.name, 0), feature.version)
         return tuple(sorted(versions.items()))
 
     @functools.cached_property

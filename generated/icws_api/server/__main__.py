@@ -5,8 +5,27 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from pathlib import Path
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from icws_api.testing import FEATURES, Mocks, create_mock_app
+
+
+def _saving_calls(app: ASGIApp, mocks: Mocks, path: Path) -> ASGIApp:
+    """``app``, writing the recorded calls to ``path`` as the server shuts down (uvicorn then
+    re-raises the signal that stopped it, so nothing after ``run`` would be reached)."""
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        async def receiving() -> Message:
+            message = await receive()
+            if message["type"] == "lifespan.shutdown":
+                path.write_text(mocks.calls_json(), encoding="utf-8")
+            return message
+
+        await app(scope, receiving if scope["type"] == "lifespan" else receive, send)
+
+    return wrapped
 
 
 def _features(text: str) -> dict[str, int]:
@@ -66,12 +85,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     mocks = Mocks(features=args.features, users=args.user)
     app = create_mock_app(mocks, allow_origins=args.allow_origin)
-    try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
-    finally:
-        if args.calls_out:
-            with open(args.calls_out, "w", encoding="utf-8") as out:
-                out.write(mocks.calls_json())
+    if args.calls_out:
+        app = _saving_calls(app, mocks, Path(args.calls_out))
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
 
 
 if __name__ == "__main__":
