@@ -13,7 +13,7 @@ from icws_api import AsyncClient, Client, Session
 from icws_api.errors import ApiError, IcwsApiError, FeatureNotSupportedError, UnauthorizedError
 from icws_api.models import AgentType, UpdateStageParameters
 from icws_api.resources.dialer import AsyncDialerClient, DialerClient
-from icws_api.server import DialerApi, RequestContext, create_app
+from icws_api.server import RequestContext, UnimplementedDialerApi, create_app
 
 
 def run() -> None:
@@ -35,7 +35,7 @@ def run() -> None:
         print(dialer)
 
 
-class Dialer(DialerApi):
+class Dialer(UnimplementedDialerApi):
     async def update_stage(self, ctx: RequestContext, body: UpdateStageParameters) -> None:
         print(ctx.session_id, body.campaign_id)
 

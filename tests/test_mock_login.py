@@ -94,16 +94,18 @@ def test_every_request_is_recorded_rejected_ones_with_status_and_reason() -> Non
 def test_the_command_line_sets_features_and_users_and_saves_the_calls(
     tmp_path: Path, monkeypatch: Any
 ) -> None:
-    served: dict[str, Any] = {}
+    answers: list[Any] = []
 
     def serve(app: Any, **options: Any) -> None:
-        served["mocks"] = app.state.mocks
-        with TestClient(app) as client:
-            log_in(client)
+        with TestClient(app) as client:  # the calls are saved as the app shuts down
+            answers.append(log_in(client, "features"))
 
     monkeypatch.setattr("uvicorn.run", serve)
     out = tmp_path / "calls.json"
-    main(["--features", "dialer=9,connection=3", "--user", "jsmith", "--calls-out", str(out)])
-    assert served["mocks"].features == {**FEATURES, "dialer": 9, "connection": 3}
-    assert served["mocks"].users == ["jsmith"]
+    main(["--features", "dialer=9,connection=3", "--user", "agent7", "--calls-out", str(out)])
+    (answer,) = answers
+    reported = {f["featureId"]: f["version"] for f in answer.json()["features"]}
+    assert reported == {**FEATURES, "dialer": 9, "connection": 3}
+    main(["--user", "jsmith", "--calls-out", str(out)])
+    assert answers[1].status_code == 400
     assert json.loads(out.read_text())[0]["status"] == 400

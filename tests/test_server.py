@@ -29,7 +29,7 @@ from icws_api.models import (
     MarkCallForFinishingParameters,
     UpdateStageParameters,
 )
-from icws_api.server import DialerApi, RequestContext, create_app
+from icws_api.server import RequestContext, UnimplementedDialerApi, create_app
 from icws_api.testing import Mocks, create_mock_app
 from starlette.applications import Starlette
 from starlette.routing import Mount
@@ -99,7 +99,7 @@ def test_every_operation_asyncio(mock_server: tuple[str, Mocks], mocks: Mocks) -
     }
 
 
-class Strict(DialerApi):
+class Strict(UnimplementedDialerApi):
     """A team's implementation: raises the documented errors, and one bug."""
 
     async def update_stage(self, ctx: RequestContext, body: UpdateStageParameters) -> None:

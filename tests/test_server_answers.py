@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from icws_api.models import FeatureInfo
-from icws_api.server import ConnectionApi, RequestContext, create_app
+from icws_api.server import ConnectionApi, RequestContext, UnimplementedConnectionApi, create_app
 from starlette.testclient import TestClient
 
 from .conftest import GENERATED
@@ -21,7 +21,7 @@ from .conftest import GENERATED
 LOGIN = "urn:inin.com:connection:icAuthConnectionRequestSettings"
 
 
-class Answering(ConnectionApi):
+class Answering(UnimplementedConnectionApi):
     """Answers ``getFeature`` with what a test sets, and the headers it sets."""
 
     def __init__(self, result: Any, headers: dict[str, str] | None = None) -> None:
@@ -109,12 +109,33 @@ def test_a_line_break_in_a_header_a_handler_sets_answers_500() -> None:
     assert "stolen" not in response.headers.get("Set-Cookie", "")
 
 
+def test_a_class_leaving_an_operation_out_is_a_type_error(tmp_path: Path) -> None:
+    handler = tmp_path / "partial.py"
+    handler.write_text(
+        "from icws_api.models import FeatureInfo\n"
+        "from icws_api.server import ConnectionApi, RequestContext, create_app\n\n\n"
+        "class Partial(ConnectionApi):\n"
+        "    async def get_feature(self, ctx: RequestContext, *, feature_id: str) -> FeatureInfo:\n"
+        "        return FeatureInfo(feature_id=feature_id, version=1)\n\n\n"
+        "app = create_app(connection=Partial())\n"
+    )
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file=", "--no-incremental", str(handler)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MYPYPATH": str(GENERATED)},
+        check=False,
+    )
+    assert checked.returncode == 1, checked.stdout
+    assert 'Cannot instantiate abstract class "Partial"' in checked.stdout, checked.stdout
+
+
 def test_a_handler_overridden_without_async_is_a_type_error(tmp_path: Path) -> None:
     handler = tmp_path / "handler.py"
     handler.write_text(
         "from icws_api.models import FeatureInfo\n"
-        "from icws_api.server import ConnectionApi, RequestContext\n\n\n"
-        "class Sync(ConnectionApi):\n"
+        "from icws_api.server import RequestContext, UnimplementedConnectionApi\n\n\n"
+        "class Sync(UnimplementedConnectionApi):\n"
         "    def get_feature(self, ctx: RequestContext, *, feature_id: str) -> FeatureInfo:\n"
         "        return FeatureInfo(feature_id=feature_id, version=1)\n"
     )

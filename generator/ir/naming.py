@@ -27,6 +27,7 @@ RESERVED_CLASS_NAMES = frozenset(
     | {"AsyncResource", "Body", "Result", "Session", "SyncResource", "TypeAdapter"}
     | {"Call", "Endpoint", "Guard", "MockSession", "Mocks", "Request", "RequestContext"}
     | {"Response", "Route", "Sessions", "Starlette", "ValidationError"}
+    | {"ABC", "RawResponse", "RequestOptions", "AsyncRawResource", "SyncRawResource"}
 )
 """Class names the generated modules import or define themselves, and builtin classes."""
 

@@ -509,7 +509,14 @@ class Tag:
 
     @functools.cached_property
     def server_class(self) -> str:
+        """The handlers' interface: every operation an abstract method, so that a class that
+        leaves one out, or overrides it without ``async``, is a type error."""
         return f"{self.class_prefix}Api"
+
+    @functools.cached_property
+    def unimplemented_class(self) -> str:
+        """The interface with every operation answering 501, for classes serving only some."""
+        return f"Unimplemented{self.class_prefix}Api"
 
     @functools.cached_property
     def mock_class(self) -> str:

@@ -35,14 +35,14 @@ from ._context import Authenticate, RequestContext
 from ._runtime import MAX_BODY_BYTES, Guard, application
 
 if TYPE_CHECKING:
-    from .connection import ConnectionApi
-    from .dialer import DialerApi
+    from .connection import ConnectionApi, UnimplementedConnectionApi
+    from .dialer import DialerApi, UnimplementedDialerApi
 else:
     __getattr__, __dir__ = lazy_attributes(
         __name__,
         {
-            ".connection": ("ConnectionApi",),
-            ".dialer": ("DialerApi",),
+            ".connection": ("ConnectionApi", "UnimplementedConnectionApi"),
+            ".dialer": ("DialerApi", "UnimplementedDialerApi"),
         },
     )
 
@@ -52,6 +52,8 @@ __all__ = [
     "ConnectionApi",
     "DialerApi",
     "RequestContext",
+    "UnimplementedConnectionApi",
+    "UnimplementedDialerApi",
     "create_app",
 ]
 

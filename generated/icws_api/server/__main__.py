@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "uvicorn is needed to serve, which the 'server' extra installs: pip install 'icws-api[server]'\n",
         )
     mocks = Mocks(features=args.features, users=args.user)
-    app = create_mock_app(mocks, allow_origins=args.allow_origin)
+    app: ASGIApp = create_mock_app(mocks, allow_origins=args.allow_origin)
     if args.calls_out:
         app = _saving_calls(app, mocks, Path(args.calls_out))
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
