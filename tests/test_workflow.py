@@ -124,7 +124,7 @@ def test_a_new_tag_gives_a_client_attribute_and_a_server_class(repo: Path) -> No
     assert "def workflow_probes(self) -> WorkflowProbesClient:" in client
     assert "from .resources.workflow_probes import WorkflowProbesClient" in client
     assert "def get_probe_status(" in resource and "probe_id: str" in resource
-    assert "class WorkflowProbesApi:" in server
+    assert "class WorkflowProbesApi(ABC):" in server
     server_init = (package / "server" / "__init__.py").read_text()
     assert "workflow_probes: WorkflowProbesApi | None = None," in server_init
 

@@ -126,8 +126,8 @@ class DialerApi(ABC):
 
 
 class UnimplementedDialerApi(DialerApi):
-    """``DialerApi`` with every operation answering 501 (Not Implemented): subclass it and override the
-    operations you serve."""
+    """``DialerApi`` with every operation answering 501 (Not Implemented): subclass it and override
+    the operations you serve."""
 
     async def mark_call_for_finishing(
         self,
