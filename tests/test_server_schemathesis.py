@@ -12,7 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from icws_api.server import RequestContext, create_app
-from icws_api.testing import Mocks
+from icws_api.testing import Mocks, MockSession, create_mock_app
 from schemathesis.config import SchemathesisConfig
 
 from tests.loopback import LoopbackServer
@@ -59,3 +59,20 @@ def url() -> Iterator[str]:
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_the_server_conforms_to_its_spec(case: Any, url: str) -> None:
     case.call_and_validate(base_url=url, timeout=10)
+
+
+@pytest.fixture(scope="module")
+def mock_url() -> Iterator[str]:
+    """The mock as the command line serves it, with a live session of the test's credentials."""
+    mocks = Mocks()
+    mocks.sessions.live.append(
+        MockSession({"session_id": SESSION_ID, "csrf_token": TOKEN}, {f"icws_{SESSION_ID}": COOKIE})
+    )
+    with LoopbackServer(create_mock_app(mocks)) as running:
+        yield running.url
+
+
+@schema.parametrize()
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_the_mock_conforms_to_its_spec(case: Any, mock_url: str) -> None:
+    case.call_and_validate(base_url=mock_url, timeout=10)
