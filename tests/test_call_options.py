@@ -15,33 +15,18 @@ from typing import Any
 
 import httpx
 import pytest
-from icws_api import AsyncClient, Client, Session, models
+from icws_api import AsyncClient, Client, RequestOptions
 from icws_api.errors import ApiError, RequestTimeoutError, TransportError
 from icws_api.testing import Mocks, create_mock_app
 from pydantic import BaseModel
 
-from generator.ir.build import build
 from generator.ir.nodes import Operation
-from generator.spec.load import load
-from tests.conftest import GENERATED, SPEC
+from tests.conftest import GENERATED
+from tests.example_calls import API, SESSION, example_call
 from tests.loopback import LoopbackServer, Recorder
 from tests.test_session import LOGIN
 
-API = build(load(SPEC))
-SESSION = Session(
-    **{f.name: f.example for f in API.session_fields}, cookies=dict(API.example_cookies)
-)
 OPERATIONS = pytest.mark.parametrize("operation", API.operations, ids=lambda op: op.slug)
-
-
-def example_call(client: Any, operation: Operation, **options: Any) -> Any:
-    """``operation`` called through ``client`` with its example arguments."""
-    names = {name: getattr(models, name) for name in models.__all__}
-    arguments = {name: eval(code, dict(names)) for name, code in operation.example_arguments}
-    body = operation.example_body_python
-    positional = [eval(body, dict(names))] if body else []
-    method = getattr(getattr(client, operation.tag_attribute), operation.name)
-    return method(*positional, **arguments, request_options=options or None)
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +52,11 @@ def test_extra_headers_and_query_of_the_client_and_the_call_reach_the_wire(
     with Client(url, session=SESSION, max_retries=0) as base:
         client = base.with_options(extra_headers={"X-Team": "a"}, extra_query={"trace": "1"})
         with contextlib.suppress(ApiError):  # the recorder answers an empty 200
-            example_call(
-                client, operation, extra_headers={"X-Call": "b"}, extra_query={"call": "2"}
-            )
+            options: RequestOptions = {
+                "extra_headers": {"X-Call": "b"},
+                "extra_query": {"call": "2"},
+            }
+            example_call(client, operation, options)
     (sent,) = requests.requests
     assert (sent.headers["x-team"], sent.headers["x-call"]) == ("a", "b")
     assert "trace=1" in sent.query and "call=2" in sent.query
@@ -82,7 +69,7 @@ def test_an_extra_header_takes_the_place_of_the_operations_own(
     url, requests = recorder
     requests.requests.clear()
     with Client(url, session=SESSION, max_retries=0) as client, contextlib.suppress(ApiError):
-        example_call(client, operation, extra_headers={"accept": "application/json"})
+        example_call(client, operation, {"extra_headers": {"accept": "application/json"}})
     assert requests.requests[0].headers["accept"] == "application/json"
 
 
@@ -93,7 +80,7 @@ def test_a_timeout_of_the_call_beats_the_clients(recorder: tuple[str, Recorder])
     with Client(url, session=SESSION, timeout=30, max_retries=0) as client:
         started = time.monotonic()
         with pytest.raises(RequestTimeoutError):
-            example_call(client, operation, timeout=0.1)
+            example_call(client, operation, {"timeout": 0.1})
         assert time.monotonic() - started < 0.9
 
 

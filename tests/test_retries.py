@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from icws_api import AsyncClient, Client, Session, _retries, models
+from icws_api import AsyncClient, Client, _retries
 from icws_api.errors import ApiError, TransportError
 from icws_api.testing import Mocks, create_mock_app
 
@@ -21,13 +21,10 @@ from generator.ir.nodes import Operation
 from generator.render.render import render
 from generator.spec.load import load
 from tests.conftest import SPEC, TEMPLATES
+from tests.example_calls import API, SESSION, example_call
 from tests.flaky import CUT, PASS, SILENT, flaky_server
 from tests.loopback import LoopbackServer
 
-API = build(load(SPEC))
-SESSION = Session(
-    **{f.name: f.example for f in API.session_fields}, cookies=dict(API.example_cookies)
-)
 IDEMPOTENT = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}
 TIMEOUT = 0.3
 """Seconds a call waits in these tests before giving up on a silent server."""
@@ -51,15 +48,9 @@ def mock_url() -> Iterator[str]:
         yield running.url
 
 
-def example_call(client: Client | AsyncClient, operation: Operation, **options: Any) -> Any:
-    """``operation`` called through ``client`` with its example arguments."""
-    names = {name: getattr(models, name) for name in models.__all__}
-    arguments = {name: eval(code, dict(names)) for name, code in operation.example_arguments}
-    positional = (
-        [eval(operation.example_body_python, dict(names))] if operation.example_body_python else []
-    )
-    method = getattr(getattr(client, operation.tag_attribute), operation.name)
-    return method(*positional, **arguments, request_options={"timeout": TIMEOUT, **options})
+def call(client: Any, operation: Operation, **options: Any) -> Any:
+    """``operation``'s example call, given up on after :data:`TIMEOUT`."""
+    return example_call(client, operation, {"timeout": TIMEOUT, **options})
 
 
 FAULTS: dict[str, tuple[Any, bool]] = {
@@ -88,7 +79,7 @@ def test_each_failure_is_retried_only_where_sending_again_cannot_repeat_the_call
         Client(flaky.url, session=SESSION, max_retries=MAX_RETRIES) as client,
         pytest.raises((ApiError, TransportError)) as raised,
     ):
-        example_call(client, operation)
+        call(client, operation)
     assert len(flaky.received) == expected
     assert raised.value.attempts == expected
 
@@ -98,7 +89,7 @@ def test_a_call_refused_before_sending_is_retried_whatever_its_method(operation:
     with socket.create_server(("127.0.0.1", 0)) as probe:
         url = f"http://127.0.0.1:{probe.getsockname()[1]}"
     with Client(url, session=SESSION) as client, pytest.raises(TransportError) as raised:
-        example_call(client, operation)
+        call(client, operation)
     assert raised.value.attempts == 1 + MAX_RETRIES
 
 
@@ -110,7 +101,7 @@ def test_a_call_that_fails_then_succeeds_answers_with_the_success(
         flaky_server([(503, {}), PASS], mock_url) as flaky,
         Client(flaky.url, session=SESSION) as client,
     ):
-        raw = example_call(client.with_raw_response, operation)
+        raw = call(client.with_raw_response, operation)
     assert len(flaky.received) == 2
     assert raw.attempts == 2
     assert raw.status_code == operation.success_status
@@ -123,7 +114,7 @@ def test_retry_after_is_honoured(mock_url: str) -> None:
         Client(flaky.url, session=SESSION) as client,
     ):
         started = time.monotonic()
-        example_call(client, operation)
+        call(client, operation)
     assert time.monotonic() - started >= 1
     assert len(flaky.received) == 2
 
@@ -135,7 +126,7 @@ def test_a_retry_after_beyond_a_minute_fails_at_once(mock_url: str) -> None:
         Client(flaky.url, session=SESSION) as client,
         pytest.raises(ApiError) as raised,
     ):
-        example_call(client, operation)
+        call(client, operation)
     assert (len(flaky.received), raised.value.attempts) == (1, 1)
 
 
@@ -147,14 +138,14 @@ def test_max_retries_is_the_clients_unless_the_call_says(
     client_retries: int | None, call_retries: int | None, expected: int, mock_url: str
 ) -> None:
     operation = API.operations[0]
-    call = {} if call_retries is None else {"max_retries": call_retries}
+    per_call = {} if call_retries is None else {"max_retries": call_retries}
     with (
         flaky_server([(503, {})] * 6, mock_url) as flaky,
         Client(flaky.url, session=SESSION) as base,
         pytest.raises(ApiError),
     ):
         client = base if client_retries is None else base.with_options(max_retries=client_retries)
-        example_call(client, operation, **call)
+        call(client, operation, **per_call)
     assert len(flaky.received) == expected
 
 
@@ -164,7 +155,7 @@ def test_the_asyncio_client_retries_alike(operation: Operation, mock_url: str) -
         with flaky_server([fault] * (MAX_RETRIES + 1), mock_url) as flaky:
             async with AsyncClient(flaky.url, session=SESSION) as client:
                 with pytest.raises((ApiError, TransportError)) as raised:
-                    await example_call(client, operation)
+                    await call(client, operation)
             return len(flaky.received), raised.value.attempts
 
     assert asyncio.run(run((503, {}))) == (3, 3)

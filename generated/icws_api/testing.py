@@ -258,11 +258,7 @@ class MockConnection(ConnectionApi, _Recorder):
                 "purecloudIntegration": ("connection", 8),
                 "effectiveStation": ("connection", 10),
             },
-            (
-                "features",
-                "featureId",
-                "version",
-            ),
+            ("features", "featureId", "version"),
         )
         answer["csrfToken"] = session.values["csrf_token"]
         answer["sessionId"] = session.values["session_id"]

@@ -708,6 +708,25 @@ def _header_names(names: Iterable[str]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class MockLogin:
+    """How the mock answers the operation that starts a session, decided from the spec."""
+
+    answer_example: str
+    """The answer's fields that have examples, as one JSON object."""
+    cookie_path: tuple[PathPart, ...]
+    """The session cookies' path: the logout's path up to its last session value (none: ``/``)."""
+    location: tuple[PathPart, ...]
+    """The ``Location`` of the session: the logout's path (none without a logout)."""
+    include_needs: tuple[tuple[str, str, int], ...]
+    """Answer fields sent only when asked for: (wire name, feature, version it needs)."""
+    features_field: tuple[str, str, str] | None
+    """The answer's list of the server's features: (field, entry name, entry version), wire
+    names."""
+    session_fields: tuple[tuple[str, str], ...]
+    """The answer's session values: (wire name, session attribute)."""
+
+
+@dataclass(frozen=True)
 class Api:
     """Everything the templates print."""
 
@@ -801,6 +820,53 @@ class Api:
     @functools.cached_property
     def session_delete(self) -> Operation | None:
         return next((op for op in self.operations if op.session_role == "delete"), None)
+
+    @functools.cached_property
+    def mock_login(self) -> MockLogin | None:
+        """How the mock answers the session's start; None without one."""
+        create = self.session_create
+        answer = next((m for m in self.models if create and m.name == create.result), None)
+        if create is None or answer is None:
+            return None
+        wire = {f.name: f.wire_name for f in answer.fields}
+        logout = self.session_delete.path_parts if self.session_delete else ()
+        last = max(
+            (
+                i
+                for i, part in enumerate(logout)
+                if part.parameter and part.parameter.session_attribute
+            ),
+            default=-1,
+        )
+        return MockLogin(
+            answer_example="{"
+            + ",".join(
+                f"{json.dumps(f.wire_name)}:{f.example.json}" for f in answer.fields if f.example
+            )
+            + "}",
+            cookie_path=logout[: last + 1],
+            location=logout,
+            include_needs=tuple(
+                (f.wire_name, f.feature.name, f.feature.version) for f in answer.fields if f.feature
+            ),
+            features_field=self._features_field(answer),
+            session_fields=tuple(
+                (wire[field], attribute) for attribute, field in create.session_from_body
+            ),
+        )
+
+    def _features_field(self, answer: ObjectModel) -> tuple[str, str, str] | None:
+        """Where ``answer`` lists the server's features, as the features operation's entries:
+        (field, entry name, entry version), wire names; None when it does not."""
+        listing = self.features_operation.features_list if self.features_operation else None
+        entry = next((m for m in self.models if listing and m.name == listing.entry_model), None)
+        if listing is None or entry is None:
+            return None
+        listed = next((f for f in answer.fields if f.type.plain == f"list[{entry.name}]"), None)
+        entry_wire = {f.name: f.wire_name for f in entry.fields}
+        if listed is None:
+            return None
+        return (listed.wire_name, entry_wire[listing.name_field], entry_wire[listing.version_field])
 
     @functools.cached_property
     def features_operation(self) -> Operation | None:
